@@ -1,0 +1,175 @@
+import type { ICredentialDataDecryptedObject, IDataObject, IHttpRequestOptions } from 'n8n-workflow';
+
+import { buildUrl, findHeader, joinUrl, serializeBody, withoutHeaders } from './canonicalRequest';
+import {
+	HEADER_API_KEY,
+	HEADER_SIGNATURE,
+	HEADER_TIMESTAMP,
+	REGION_BASE_URLS,
+	SIGNATURE_HEADERS,
+	type SignedPathVariant,
+} from './constants';
+import { ChargePilotCredentialError } from './errors';
+import { hashSecret, signWithHashedSecret } from './signature';
+
+/** What n8n may hand to `authenticate`: the current shape, or the legacy one with `uri`. */
+type AnyRequestOptions = IHttpRequestOptions & {
+	uri?: string;
+	form?: unknown;
+	formData?: unknown;
+	qsStringifyOptions?: unknown;
+	useQuerystring?: boolean;
+	followRedirect?: boolean;
+	followAllRedirects?: boolean;
+};
+
+/** Resolves the credential's base URL and checks it: http(s), absolute, no query or fragment. */
+export function resolveBaseUrl(credentials: ICredentialDataDecryptedObject): URL {
+	const region = String(credentials.region ?? 'eu');
+	let raw: string;
+	if (region === 'custom') {
+		raw = String(credentials.baseUrl ?? '').trim();
+		if (!raw) {
+			throw new ChargePilotCredentialError(
+				'baseUrl',
+				'The ChargePilot credential uses Region "Custom" but its Base URL is empty. Enter a URL such as http://127.0.0.1:8787/rest/v1',
+			);
+		}
+	} else if (region in REGION_BASE_URLS) {
+		raw = REGION_BASE_URLS[region as keyof typeof REGION_BASE_URLS];
+	} else {
+		throw new ChargePilotCredentialError('region', `Unknown Region "${region}" in the ChargePilot credential: choose US, EU or Custom`);
+	}
+	if (!URL.canParse(raw)) {
+		throw new ChargePilotCredentialError('baseUrl', `The ChargePilot credential's Base URL "${raw}" is not a valid URL`);
+	}
+	const url = new URL(raw);
+	if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+		throw new ChargePilotCredentialError(
+			'baseUrl',
+			`The ChargePilot credential's Base URL must start with http:// or https:// (got "${url.protocol}")`,
+		);
+	}
+	if (url.username || url.password || url.search || url.hash) {
+		throw new ChargePilotCredentialError(
+			'baseUrl',
+			"The ChargePilot credential's Base URL must not contain a user name, password, query or fragment",
+		);
+	}
+	url.pathname = url.pathname.replace(/\/+$/, '');
+	return url;
+}
+
+function requiredText(credentials: ICredentialDataDecryptedObject, field: string, label: string): string {
+	const value = credentials[field];
+	if (typeof value !== 'string' || value.trim() === '') {
+		throw new ChargePilotCredentialError(field, `The ChargePilot credential's ${label} is empty: paste the ${label} The Mobility House issued`);
+	}
+	if (/[\r\n]/.test(value)) {
+		throw new ChargePilotCredentialError(field, `The ChargePilot credential's ${label} contains a line break: paste it again without one`);
+	}
+	return value;
+}
+
+/** The path that gets signed: from the host (`full`) or below the base URL's path (`relative`). */
+export function signedPathFor(url: URL, base: URL, variant: SignedPathVariant): string {
+	const full = url.pathname + url.search;
+	if (variant !== 'relative') return full;
+	const basePath = base.pathname.replace(/\/+$/, '');
+	if (!basePath) return full;
+	if (url.pathname === basePath) return `/${url.search}`;
+	if (url.pathname.startsWith(`${basePath}/`)) return url.pathname.slice(basePath.length) + url.search;
+	return full;
+}
+
+export function signedPathVariant(credentials: ICredentialDataDecryptedObject): SignedPathVariant {
+	return credentials.signedPath === 'relative' ? 'relative' : 'full';
+}
+
+let lastSecret: string | undefined;
+let lastHashedSecret = '';
+
+/** One entry is enough: a run signs many requests with the same credential. */
+function hashedSecretOf(secret: string): string {
+	if (secret !== lastSecret) {
+		lastHashedSecret = hashSecret(secret);
+		lastSecret = secret;
+	}
+	return lastHashedSecret;
+}
+
+/**
+ * The credential's `authenticate`: fixes the exact URL and body bytes, then signs them.
+ * Keeps every other option, and is idempotent: n8n calls it again on its own output after a 401.
+ */
+export function signRequestOptions(
+	credentials: ICredentialDataDecryptedObject,
+	requestOptions: IHttpRequestOptions,
+	nowMs: number = Date.now(),
+): IHttpRequestOptions {
+	const apiKey = requiredText(credentials, 'apiKey', 'API Key');
+	const apiSecret = requiredText(credentials, 'apiSecret', 'API Secret');
+	const base = resolveBaseUrl(credentials);
+
+	const incoming = requestOptions as AnyRequestOptions;
+	const options: AnyRequestOptions = { ...incoming };
+	const legacy = typeof incoming.uri === 'string' && !incoming.url;
+	const method = String(incoming.method ?? 'GET').toUpperCase();
+
+	if (incoming.formData !== undefined && incoming.formData !== null) {
+		throw new ChargePilotCredentialError(
+			'body',
+			'ChargePilot signs the exact body bytes, so multipart form-data bodies cannot be signed. Send a JSON body instead.',
+		);
+	}
+
+	const target = legacy
+		? (incoming.uri as string)
+		: joinUrl(incoming.baseURL ?? base.href, String(incoming.url ?? ''));
+	const url = buildUrl(target, incoming.qs);
+	if (url.origin !== base.origin) {
+		throw new ChargePilotCredentialError(
+			'url',
+			`The ChargePilot credential only signs requests to ${base.origin}; this request goes to ${url.origin}. Use a path relative to the base URL, or change the credential's Region/Base URL.`,
+		);
+	}
+
+	const body = serializeBody(method, incoming.body, incoming.form);
+	let headers = withoutHeaders((incoming.headers ?? {}) as Record<string, unknown>, SIGNATURE_HEADERS);
+	if (body.buffer && !findHeader(headers, 'content-type')) {
+		headers['Content-Type'] = body.contentType ?? 'application/json';
+	}
+	if (!body.buffer) {
+		// No body is sent, so a Content-Type would only describe nothing.
+		const contentType = findHeader(headers, 'content-type');
+		if (contentType) headers = withoutHeaders(headers, [contentType]);
+	}
+
+	const timestamp = String(Math.floor(nowMs / 1000));
+	const signedPath = signedPathFor(url, base, signedPathVariant(credentials));
+	const signature = signWithHashedSecret(hashedSecretOf(apiSecret), method, signedPath, timestamp, body.text);
+	headers[HEADER_API_KEY] = apiKey;
+	headers[HEADER_TIMESTAMP] = timestamp;
+	headers[HEADER_SIGNATURE] = signature;
+
+	options.method = method as IHttpRequestOptions['method'];
+	options.headers = headers as IDataObject;
+	options.body = body.buffer;
+	// A redirect would carry the signed headers elsewhere, and the signature would not match there.
+	options.disableFollowRedirect = true;
+	options.sendCredentialsOnCrossOriginRedirect = false;
+	delete options.qs;
+	delete options.arrayFormat;
+	delete options.form;
+	delete options.qsStringifyOptions;
+	delete options.useQuerystring;
+	if (legacy) {
+		options.uri = url.href;
+		options.followRedirect = false;
+		options.followAllRedirects = false;
+	} else {
+		options.url = url.href;
+		delete options.baseURL;
+	}
+	return options;
+}

@@ -1,0 +1,143 @@
+import { ChargePilotCredentialError } from './errors';
+
+/**
+ * Turns whatever request shape n8n hands to `authenticate` into the exact bytes that go on the
+ * wire, so that what we sign is what the server receives (docs: n8n-internals.md §2):
+ * - one absolute URL, the query folded in by our own encoder (no `qs`/`baseURL` left for axios);
+ * - the body serialised once to a Buffer (no re-stringify, trim or form default by axios).
+ */
+
+const METHODS_WITHOUT_BODY = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+/** Joins base and path the way axios does: an absolute URL wins, otherwise one slash between. */
+export function joinUrl(base: string | undefined, url: string): string {
+	if (/^[a-z][a-z\d+\-.]*:\/\//i.test(url) || !base) return url;
+	if (!url) return base;
+	return `${base.replace(/\/?\/$/, '')}/${url.replace(/^\/+/, '')}`;
+}
+
+function encodePair(key: string, value: unknown, out: string[]): void {
+	if (value === undefined) return;
+	if (Array.isArray(value)) {
+		for (const element of value) encodePair(key, element, out);
+		return;
+	}
+	if (value instanceof Date) {
+		out.push(`${encodeURIComponent(key)}=${encodeURIComponent(value.toISOString())}`);
+		return;
+	}
+	if (value !== null && typeof value === 'object') {
+		for (const [subKey, subValue] of Object.entries(value as Record<string, unknown>)) {
+			encodePair(`${key}[${subKey}]`, subValue, out);
+		}
+		return;
+	}
+	const text = value === null ? '' : String(value);
+	out.push(`${encodeURIComponent(key)}=${encodeURIComponent(text)}`);
+}
+
+/**
+ * Our query encoder: RFC 3986 percent-encoding of every key and value (`:` `/` `+` `&` space and
+ * non-ASCII are escaped), insertion order kept, arrays as repeated keys, nested objects in bracket
+ * form, `null` as an empty value, `undefined` dropped.
+ */
+export function encodeQuery(qs: unknown): string {
+	if (qs === undefined || qs === null) return '';
+	if (qs instanceof URLSearchParams) return qs.toString();
+	if (typeof qs === 'string') return qs.replace(/^\?/, '');
+	if (typeof qs !== 'object') {
+		throw new ChargePilotCredentialError('qs', 'Query parameters must be an object of names and values');
+	}
+	const out: string[] = [];
+	for (const [key, value] of Object.entries(qs as Record<string, unknown>)) encodePair(key, value, out);
+	return out.join('&');
+}
+
+/** Parses the absolute URL and appends the encoded query; the hash never goes on the wire. */
+export function buildUrl(absoluteUrl: string, qs: unknown): URL {
+	if (!URL.canParse(absoluteUrl)) {
+		throw new ChargePilotCredentialError('url', `Cannot sign a request to an invalid URL: "${absoluteUrl}"`);
+	}
+	const url = new URL(absoluteUrl);
+	if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+		throw new ChargePilotCredentialError('url', `Cannot sign a request to a non-HTTP URL: "${url.protocol}"`);
+	}
+	const extra = encodeQuery(qs);
+	if (extra) url.search = url.search.length > 1 ? `${url.search}&${extra}` : `?${extra}`;
+	url.hash = '';
+	return url;
+}
+
+export interface SerializedBody {
+	/** What goes on the wire; undefined when no body is sent. */
+	buffer: Buffer | undefined;
+	/** The same bytes as UTF-8 text, for the signature ('' when no body). */
+	text: string;
+	/** Content-Type implied by the body kind, used when the request sets none. */
+	contentType?: string;
+}
+
+const NO_BODY: SerializedBody = { buffer: undefined, text: '' };
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+	if (value === null || typeof value !== 'object') return false;
+	const proto = Object.getPrototypeOf(value);
+	return proto === Object.prototype || proto === null;
+}
+
+function looksLikeStreamOrForm(value: object): boolean {
+	const candidate = value as { pipe?: unknown; getBoundary?: unknown; append?: unknown; entries?: unknown };
+	return (
+		typeof candidate.pipe === 'function' ||
+		typeof candidate.getBoundary === 'function' ||
+		(typeof FormData !== 'undefined' && value instanceof FormData)
+	);
+}
+
+function fromBuffer(buffer: Buffer, contentType?: string): SerializedBody {
+	if (buffer.length === 0) return NO_BODY;
+	return { buffer, text: buffer.toString('utf8'), contentType };
+}
+
+/**
+ * Serialises the body once: objects and arrays to compact JSON, strings and Buffers as given,
+ * URL-encoded forms as text; nothing for GET/HEAD/OPTIONS, an empty string or an empty object.
+ */
+export function serializeBody(method: string, body: unknown, form?: unknown): SerializedBody {
+	if (METHODS_WITHOUT_BODY.has(method)) return NO_BODY;
+	if (form !== undefined && form !== null && (body === undefined || body === null || body === '')) {
+		const text = typeof form === 'string' ? form : encodeQuery(form);
+		return fromBuffer(Buffer.from(text, 'utf8'), 'application/x-www-form-urlencoded');
+	}
+	if (body === undefined || body === null || body === '') return NO_BODY;
+	if (Buffer.isBuffer(body)) return fromBuffer(body);
+	if (body instanceof Uint8Array) return fromBuffer(Buffer.from(body));
+	if (typeof body === 'string') return fromBuffer(Buffer.from(body, 'utf8'));
+	if (body instanceof URLSearchParams) {
+		return fromBuffer(Buffer.from(body.toString(), 'utf8'), 'application/x-www-form-urlencoded');
+	}
+	if (typeof body === 'object' && !Array.isArray(body) && !isPlainObject(body) && looksLikeStreamOrForm(body)) {
+		throw new ChargePilotCredentialError(
+			'body',
+			'ChargePilot signs the exact body bytes, so multipart, form-data and stream bodies cannot be signed. Send a JSON body instead.',
+		);
+	}
+	if (isPlainObject(body) && Object.keys(body).length === 0) return NO_BODY;
+	return fromBuffer(Buffer.from(JSON.stringify(body), 'utf8'), 'application/json');
+}
+
+/** Finds a header name case-insensitively. */
+export function findHeader(headers: Record<string, unknown>, name: string): string | undefined {
+	const lower = name.toLowerCase();
+	return Object.keys(headers).find((key) => key.toLowerCase() === lower);
+}
+
+/** Returns a copy of the headers without the given names (matched case-insensitively). */
+export function withoutHeaders(headers: Record<string, unknown>, names: string[]): Record<string, unknown> {
+	const drop = new Set(names.map((name) => name.toLowerCase()));
+	const copy: Record<string, unknown> = {};
+	for (const [key, value] of Object.entries(headers)) {
+		if (!drop.has(key.toLowerCase())) copy[key] = value;
+	}
+	return copy;
+}

@@ -1,0 +1,205 @@
+import type { IDataObject, IExecuteFunctions, IHttpRequestMethods, INodeProperties } from 'n8n-workflow';
+
+import { operationOptions, requestSettings } from '../../helpers/settings';
+import {
+	headersFromPairs,
+	inputError,
+	isPlainObject,
+	parseJson,
+	queryFromPairs,
+	validatePath,
+	validateQueryObject,
+} from '../../helpers/validation';
+import { apiRequest } from '../../transport';
+import { forOperation, requestOptionFields } from '../common.descriptions';
+
+const METHODS_WITH_BODY = ['POST', 'PUT', 'PATCH', 'DELETE'];
+
+const properties: INodeProperties[] = [
+	{
+		displayName: 'Method',
+		name: 'method',
+		type: 'options',
+		options: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'].map((method) => ({ name: method, value: method })),
+		default: 'GET',
+		description: 'The HTTP method',
+	},
+	{
+		displayName: 'Path',
+		name: 'path',
+		type: 'string',
+		default: '/sites',
+		required: true,
+		placeholder: '/sites',
+		description: 'Path relative to the base URL, e.g. /sites or /charging-events/site/{ID}. It may carry a query string.',
+	},
+	{
+		displayName: 'Send Query Parameters',
+		name: 'sendQuery',
+		type: 'boolean',
+		default: false,
+		description: 'Whether to add query parameters to the path',
+	},
+	{
+		displayName: 'Specify Query Parameters',
+		name: 'specifyQuery',
+		type: 'options',
+		displayOptions: { show: { sendQuery: [true] } },
+		options: [
+			{ name: 'Using Fields Below', value: 'keypair' },
+			{ name: 'Using JSON', value: 'json' },
+		],
+		default: 'keypair',
+	},
+	{
+		displayName: 'Query Parameters',
+		name: 'queryParameters',
+		type: 'fixedCollection',
+		displayOptions: { show: { sendQuery: [true], specifyQuery: ['keypair'] } },
+		typeOptions: { multipleValues: true },
+		placeholder: 'Add parameter',
+		default: { parameters: [{ name: '', value: '' }] },
+		options: [
+			{
+				name: 'parameters',
+				displayName: 'Parameter',
+				values: [
+					{ displayName: 'Name', name: 'name', type: 'string', default: '' },
+					{ displayName: 'Value', name: 'value', type: 'string', default: '' },
+				],
+			},
+		],
+	},
+	{
+		displayName: 'JSON',
+		name: 'jsonQuery',
+		type: 'json',
+		displayOptions: { show: { sendQuery: [true], specifyQuery: ['json'] } },
+		default: '{}',
+		description: 'Query parameters as a JSON object; arrays are sent as repeated names',
+	},
+	{
+		displayName: 'Body',
+		name: 'body',
+		type: 'json',
+		displayOptions: { show: { method: METHODS_WITH_BODY } },
+		default: '',
+		description: 'JSON body to send; leave empty to send none. Sent compact, exactly as signed.',
+	},
+	{
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add option',
+		default: {},
+		options: [
+			{
+				displayName: 'Full Response',
+				name: 'fullResponse',
+				type: 'boolean',
+				default: false,
+				description: 'Whether to return the status code and headers as well as the body',
+			},
+			{
+				displayName: 'Headers',
+				name: 'headers',
+				type: 'fixedCollection',
+				typeOptions: { multipleValues: true },
+				placeholder: 'Add header',
+				default: {},
+				options: [
+					{
+						name: 'header',
+						displayName: 'Header',
+						values: [
+							{ displayName: 'Name', name: 'name', type: 'string', default: '' },
+							{ displayName: 'Value', name: 'value', type: 'string', default: '' },
+						],
+					},
+				],
+			},
+			{
+				displayName: 'Retry POST and PATCH',
+				name: 'retryNonIdempotent',
+				type: 'boolean',
+				default: false,
+				description:
+					'Whether to retry POST and PATCH also when the request may have reached ChargePilot (5xx, reset, timeout). Off by default so nothing is done twice; 429 and refused connections are always retried.',
+			},
+			{
+				displayName: 'Split Into Items',
+				name: 'splitArray',
+				type: 'boolean',
+				default: false,
+				description: 'Whether to output one item per element when the response is a JSON array',
+			},
+			...requestOptionFields,
+		],
+	},
+];
+
+export const description = forOperation('api', 'customRequest', properties);
+
+function readQuery(context: IExecuteFunctions, itemIndex: number): IDataObject {
+	if (!context.getNodeParameter('sendQuery', itemIndex, false)) return {};
+	const node = context.getNode();
+	if (context.getNodeParameter('specifyQuery', itemIndex, 'keypair') === 'json') {
+		const parsed = parseJson(node, itemIndex, context.getNodeParameter('jsonQuery', itemIndex, '{}'), 'Query Parameters JSON');
+		return validateQueryObject(node, itemIndex, parsed, 'Query Parameters JSON');
+	}
+	const collection = context.getNodeParameter('queryParameters', itemIndex, {}) as IDataObject;
+	const pairs = (collection.parameters ?? []) as Array<{ name?: unknown; value?: unknown }>;
+	// The default row is one empty pair: treat an untouched empty row as "no parameters".
+	const used = pairs.filter((pair) => !(pair.name === '' && (pair.value === '' || pair.value === undefined)));
+	return queryFromPairs(node, itemIndex, used, 'Query Parameters');
+}
+
+function readBody(context: IExecuteFunctions, itemIndex: number, method: string): unknown {
+	if (!METHODS_WITH_BODY.includes(method)) return undefined;
+	const raw = context.getNodeParameter('body', itemIndex, '');
+	const body = parseJson(context.getNode(), itemIndex, raw, 'Body');
+	// Serialise here, once: compact JSON of whatever the user gave ("text" stays a JSON string).
+	return body === undefined ? undefined : JSON.stringify(body);
+}
+
+function toItems(body: unknown, split: boolean): IDataObject[] {
+	if (Array.isArray(body)) {
+		if (split) return body.map((element) => (isPlainObject(element) ? element : { value: element as IDataObject[keyof IDataObject] }));
+		return [{ data: body as IDataObject[] }];
+	}
+	if (isPlainObject(body)) return [body];
+	if (body === undefined || body === null || body === '') return [{ success: true }];
+	return [{ data: body as IDataObject[keyof IDataObject] }];
+}
+
+/** Any signed request: method, path, query, JSON body, extra headers. */
+export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject[]> {
+	const node = this.getNode();
+	const method = String(this.getNodeParameter('method', itemIndex, 'GET')).toUpperCase();
+	if (!['GET', 'POST', 'PUT', 'PATCH', 'DELETE'].includes(method)) {
+		throw inputError(node, itemIndex, 'Method', `"${method}" is not supported`, 'Choose GET, POST, PUT, PATCH or DELETE.');
+	}
+	const path = validatePath(node, itemIndex, this.getNodeParameter('path', itemIndex, ''));
+	const qs = readQuery(this, itemIndex);
+	const body = readBody(this, itemIndex, method);
+	const options = operationOptions(this, itemIndex);
+	const headerPairs = ((options.headers as IDataObject | undefined)?.header ?? []) as Array<{ name?: unknown; value?: unknown }>;
+	const headers = headersFromPairs(node, itemIndex, headerPairs);
+	const settings = requestSettings(this, itemIndex);
+
+	const response = await apiRequest.call(this, {
+		method: method as IHttpRequestMethods,
+		path,
+		qs,
+		body,
+		headers: Object.keys(headers).length ? headers : undefined,
+		itemIndex,
+		timeoutMs: settings.timeoutMs,
+		retry: settings.retry,
+	});
+
+	if (options.fullResponse === true) {
+		return [{ statusCode: response.statusCode, headers: response.headers, body: response.body as IDataObject }];
+	}
+	return toItems(response.body, options.splitArray === true);
+}

@@ -1,0 +1,169 @@
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
+
+import { parseDateTime, toIsoUtc } from '../../helpers/dates';
+import { operationOptions, requestSettings } from '../../helpers/settings';
+import { siteIdParameter, sitePath } from '../../helpers/site';
+import { inputError, limitParameter } from '../../helpers/validation';
+import { fetchOffsetPages, MAX_PAGE_SIZE } from '../../transport/paging';
+import { forOperation, limit, requestOptionFields, returnAll, siteLocator } from '../common.descriptions';
+
+export const MAX_SEARCH_TEXT = 100;
+export const SORT_FIELDS = ['transaction_id', 'occurrence_time', 'start_time', 'stop_time', 'duration'];
+
+const properties: INodeProperties[] = [
+	siteLocator,
+	{
+		displayName: 'From',
+		name: 'from',
+		type: 'dateTime',
+		default: '',
+		required: true,
+		description: 'Start of the time window. Without an offset it is read in the workflow\'s timezone; sent as UTC.',
+	},
+	{
+		displayName: 'To',
+		name: 'to',
+		type: 'dateTime',
+		default: '',
+		required: true,
+		description: 'End of the time window; must be after From',
+	},
+	returnAll,
+	limit,
+	{
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add option',
+		default: {},
+		options: [
+			{
+				displayName: 'Fail When Truncated',
+				name: 'failOnTruncated',
+				type: 'boolean',
+				default: false,
+				description:
+					'Whether to fail the item when ChargePilot reports the result as truncated, instead of returning what it sent with a warning',
+			},
+			{
+				displayName: 'Page Size',
+				name: 'pageSize',
+				type: 'number',
+				typeOptions: { minValue: 1, maxValue: MAX_PAGE_SIZE },
+				default: MAX_PAGE_SIZE,
+				description: 'Events per request (take); the API allows at most 1000',
+			},
+			{
+				displayName: 'Search Text',
+				name: 'searchText',
+				type: 'string',
+				default: '',
+				description: 'Free-text search over the events (at most 100 characters)',
+			},
+			{
+				displayName: 'Sort Field',
+				name: 'sortField',
+				type: 'options',
+				options: SORT_FIELDS.map((field) => ({ name: field, value: field })),
+				default: 'start_time',
+				description: 'Field to sort by',
+			},
+			{
+				displayName: 'Sort Order',
+				name: 'sortOrder',
+				type: 'options',
+				options: [
+					{ name: 'Ascending', value: 'asc' },
+					{ name: 'Descending', value: 'desc' },
+				],
+				default: 'asc',
+			},
+			...requestOptionFields,
+		],
+	},
+];
+
+export const description = forOperation('chargingEvent', 'getAll', properties);
+
+function dateParameter(context: IExecuteFunctions, itemIndex: number, name: string, label: string): number {
+	const raw = context.getNodeParameter(name, itemIndex, '') as unknown;
+	if (raw === '' || raw === undefined || raw === null) {
+		throw inputError(context.getNode(), itemIndex, label, 'is empty', `Set ${label} to a date and time, e.g. 2026-01-01T00:00:00Z.`);
+	}
+	const ms = parseDateTime(raw, context.getTimezone());
+	if (ms === undefined) {
+		throw inputError(context.getNode(), itemIndex, label, `${JSON.stringify(raw)} is not a valid date and time`, 'Use ISO 8601, e.g. 2026-01-01T00:00:00Z, or pick a date in the field.');
+	}
+	return ms;
+}
+
+/** The query of GET /charging-events/site/{id}, validated; nothing is sent when it is wrong. */
+function eventQuery(context: IExecuteFunctions, itemIndex: number): { query: IDataObject; pageSize: number; failOnTruncated: boolean } {
+	const node = context.getNode();
+	const from = dateParameter(context, itemIndex, 'from', 'From');
+	const to = dateParameter(context, itemIndex, 'to', 'To');
+	if (to <= from) {
+		throw inputError(node, itemIndex, 'To', `${toIsoUtc(to)} is not after From (${toIsoUtc(from)})`, 'Set To to a later time than From.');
+	}
+	const options = operationOptions(context, itemIndex);
+	const query: IDataObject = { from: toIsoUtc(from), to: toIsoUtc(to) };
+	const searchText = typeof options.searchText === 'string' ? options.searchText.trim() : '';
+	if (searchText.length > MAX_SEARCH_TEXT) {
+		throw inputError(node, itemIndex, 'Search Text', `has ${searchText.length} characters; ChargePilot allows at most ${MAX_SEARCH_TEXT}`, 'Shorten the search text.');
+	}
+	if (searchText) query.search_text = searchText;
+	if (options.sortField !== undefined) {
+		if (!SORT_FIELDS.includes(String(options.sortField))) {
+			throw inputError(node, itemIndex, 'Sort Field', `"${options.sortField}" is not supported`, `Choose one of: ${SORT_FIELDS.join(', ')}.`);
+		}
+		query.sort_field = options.sortField;
+	}
+	if (options.sortOrder !== undefined) {
+		if (options.sortOrder !== 'asc' && options.sortOrder !== 'desc') {
+			throw inputError(node, itemIndex, 'Sort Order', `"${options.sortOrder}" is not supported`, 'Choose asc or desc.');
+		}
+		query.sort_order = options.sortOrder;
+	}
+	const pageSize = options.pageSize === undefined ? MAX_PAGE_SIZE : Number(options.pageSize);
+	if (!Number.isInteger(pageSize) || pageSize < 1 || pageSize > MAX_PAGE_SIZE) {
+		throw inputError(node, itemIndex, 'Page Size', `must be a whole number from 1 to ${MAX_PAGE_SIZE}, got ${JSON.stringify(options.pageSize)}`, `Set Page Size between 1 and ${MAX_PAGE_SIZE}.`);
+	}
+	return { query, pageSize, failOnTruncated: options.failOnTruncated === true };
+}
+
+/** GET /charging-events/site/{id}, paged with take/skip; one output item per event. */
+export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject[]> {
+	const siteId = siteIdParameter(this, itemIndex);
+	const { query, pageSize, failOnTruncated } = eventQuery(this, itemIndex);
+	const all = this.getNodeParameter('returnAll', itemIndex, false) as boolean;
+	const max = all ? Infinity : limitParameter(this.getNode(), itemIndex, this.getNodeParameter('limit', itemIndex, 50));
+	const settings = requestSettings(this, itemIndex);
+
+	const result = await fetchOffsetPages.call(
+		this,
+		{
+			method: 'GET',
+			path: sitePath('/charging-events/site', siteId),
+			qs: query,
+			itemIndex,
+			timeoutMs: settings.timeoutMs,
+			retry: settings.retry,
+		},
+		'charging_events',
+		max,
+		pageSize,
+	);
+
+	if (result.truncated) {
+		const text = `ChargePilot marked the charging events of site ${siteId} between ${query.from} and ${query.to} as truncated: it returned ${result.items.length} event(s) of ${result.count ?? 'an unknown number'}. Narrow the From/To window (for example one week per run) to get every event.`;
+		if (failOnTruncated) {
+			throw new NodeOperationError(this.getNode(), text, { itemIndex, description: 'Switch off "Fail When Truncated" to keep the partial result.' });
+		}
+		if (typeof this.addExecutionHints === 'function') {
+			this.addExecutionHints({ message: text, type: 'warning', location: 'outputPane' });
+		}
+		return result.items.map((event) => ({ ...event, _truncated: true }));
+	}
+	return result.items;
+}

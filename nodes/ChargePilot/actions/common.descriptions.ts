@@ -1,0 +1,103 @@
+import type { IDisplayOptions, INodeProperties } from 'n8n-workflow';
+
+/** Shows every property only for the given resource/operation, keeping their own conditions. */
+export function forOperation(resource: string, operation: string, properties: INodeProperties[]): INodeProperties[] {
+	const show: IDisplayOptions['show'] = { resource: [resource], operation: [operation] };
+	return properties.map((property) => ({
+		...property,
+		displayOptions: {
+			...property.displayOptions,
+			show: { ...property.displayOptions?.show, ...show },
+		},
+	}));
+}
+
+/** The site picker shared by Site → Get and Charging Event → Get Many. */
+export const siteLocator: INodeProperties = {
+	displayName: 'Site',
+	name: 'siteId',
+	type: 'resourceLocator',
+	default: { mode: 'list', value: '' },
+	required: true,
+	description: 'The ChargePilot site. The list shows the sites your API key can read.',
+	modes: [
+		{
+			displayName: 'From List',
+			name: 'list',
+			type: 'list',
+			placeholder: 'Select a site…',
+			typeOptions: { searchListMethod: 'searchSites', searchable: true },
+		},
+		{
+			displayName: 'By ID',
+			name: 'id',
+			type: 'string',
+			placeholder: 'e.g. 5f8a3c2e-…',
+		},
+	],
+};
+
+export const returnAll: INodeProperties = {
+	displayName: 'Return All',
+	name: 'returnAll',
+	type: 'boolean',
+	default: false,
+	description: 'Whether to return all results or only up to a given limit',
+};
+
+export const limit: INodeProperties = {
+	displayName: 'Limit',
+	name: 'limit',
+	type: 'number',
+	typeOptions: { minValue: 1 },
+	default: 50,
+	description: 'Max number of results to return',
+	displayOptions: { show: { returnAll: [false] } },
+};
+
+export const simplify: INodeProperties = {
+	displayName: 'Simplify',
+	name: 'simplify',
+	type: 'boolean',
+	default: true,
+	description:
+		'Whether to return a flat summary (ID, name, timezone, controller, number of charging points) instead of the full site with its fuse tree',
+};
+
+/** Options every operation offers: timeout, retries and parallel requests. */
+export const requestOptionFields: INodeProperties[] = [
+	{
+		displayName: 'Concurrency',
+		name: 'concurrency',
+		type: 'number',
+		typeOptions: { minValue: 1, maxValue: 32 },
+		default: 4,
+		description:
+			'Max number of input items processed in parallel. Output order and item pairing are kept. Lower it if ChargePilot answers 429.',
+	},
+	{
+		displayName: 'Retry Attempts',
+		name: 'maxAttempts',
+		type: 'number',
+		typeOptions: { minValue: 1, maxValue: 10 },
+		default: 4,
+		description:
+			'Total attempts per request, the first included (1 = no retry). 429, 502, 503, 504, connection resets and timeouts are retried with exponential backoff.',
+	},
+	{
+		displayName: 'Max Retry Wait (Seconds)',
+		name: 'maxRetryWait',
+		type: 'number',
+		typeOptions: { minValue: 0, maxValue: 300 },
+		default: 30,
+		description: 'Longest single wait between attempts, also when the API asks for more with Retry-After',
+	},
+	{
+		displayName: 'Timeout (Ms)',
+		name: 'timeout',
+		type: 'number',
+		typeOptions: { minValue: 1 },
+		default: 60000,
+		description: 'How long to wait for an answer before the attempt fails',
+	},
+];

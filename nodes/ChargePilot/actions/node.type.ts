@@ -1,0 +1,6 @@
+/** Resource → operation names the router dispatches on. */
+export type ChargePilotType = {
+	api: 'ping' | 'customRequest';
+	site: 'get' | 'getAll';
+	chargingEvent: 'getAll';
+};

@@ -1,0 +1,149 @@
+import type { IDataObject, INode, JsonObject } from 'n8n-workflow';
+import { NodeApiError, NodeOperationError } from 'n8n-workflow';
+
+import { isChargePilotCredentialError } from '../../../credentials/chargepilot/errors';
+
+/** What the transport knows about a failed call when it builds the error. */
+export interface FailureContext {
+	method: string;
+	path: string;
+	itemIndex: number;
+	attempts: number;
+	/** The credential's Signed Path setting, for 401 hints. */
+	signedPath?: string;
+}
+
+export interface HttpResponse {
+	statusCode: number;
+	headers: IDataObject;
+	body: unknown;
+}
+
+/** ChargePilot's error text: NestJS-style `{ message, error }`, plain text, or the status. */
+export function serverMessage(body: unknown): string | undefined {
+	if (typeof body === 'string') return body.trim().slice(0, 500) || undefined;
+	if (body && typeof body === 'object' && !Array.isArray(body)) {
+		const { message, error } = body as { message?: unknown; error?: unknown };
+		if (Array.isArray(message)) return message.map(String).join('; ');
+		if (typeof message === 'string' && message) return message;
+		if (typeof error === 'string' && error) return error;
+	}
+	return undefined;
+}
+
+function attemptsText(attempts: number): string {
+	return attempts > 1 ? ` (after ${attempts} attempts)` : '';
+}
+
+function clockSkewHint(headers: IDataObject, nowMs: number): string {
+	const date = typeof headers.date === 'string' ? Date.parse(headers.date) : NaN;
+	if (Number.isNaN(date)) return '';
+	const skewSeconds = Math.round((nowMs - date) / 1000);
+	if (Math.abs(skewSeconds) < 30) return ' This machine\'s clock agrees with the server\'s.';
+	return ` This machine's clock is ${Math.abs(skewSeconds)} s ${skewSeconds > 0 ? 'ahead of' : 'behind'} the server's: fix the clock (NTP), the signature carries a timestamp.`;
+}
+
+function hintFor(status: number, context: FailureContext, response: HttpResponse): string {
+	switch (status) {
+		case 400:
+			return 'ChargePilot rejected the request parameters. Check the values named in the message above.';
+		case 401: {
+			const variant = context.signedPath === 'relative' ? 'relative' : 'full';
+			const other = variant === 'full' ? 'Relative Path' : 'Full Path';
+			const example = variant === 'full' ? '/rest/v1/sites?…' : '/sites?…';
+			return (
+				`The request was signed with the "${variant === 'full' ? 'Full Path' : 'Relative Path'}" variant (e.g. ${example}). ` +
+				'Check the API Key and API Secret in the ChargePilot credential. ' +
+				`If they are right, open the credential and switch Signed Path to "${other}".` +
+				clockSkewHint(response.headers, Date.now())
+			);
+		}
+		case 403:
+			return 'The key is valid but may not read this resource: it is scoped to certain sites. Ask The Mobility House to extend the key, or pick a site from Site → Get Many.';
+		case 404:
+			return `Nothing found at ${context.path}. Check the ID (site IDs come from Site → Get Many) and that the path is relative to the base URL (e.g. /sites, not /rest/v1/sites).`;
+		case 429:
+			return 'ChargePilot is rate limiting this key. Lower the node\'s Concurrency, raise the retry attempts under Options, or run the workflow less often.';
+		default:
+			if (status >= 300 && status < 400) {
+				const location = typeof response.headers.location === 'string' ? response.headers.location : 'another URL';
+				return `ChargePilot redirected to ${location}. Signed requests are never followed to another address: check the Base URL.`;
+			}
+			if (status >= 500) {
+				return 'ChargePilot had a problem answering. It is usually temporary: retries are on by default (Options → Retry). Status page: https://status.tmh.energy/';
+			}
+			return 'See the message above for what ChargePilot reported.';
+	}
+}
+
+/** An API failure (non-2xx answer) as a NodeApiError with ChargePilot's message and a hint. */
+export function apiErrorFromResponse(node: INode, response: HttpResponse, context: FailureContext): NodeApiError {
+	const text = serverMessage(response.body) ?? `HTTP ${response.statusCode}`;
+	const body = response.body && typeof response.body === 'object' ? (response.body as JsonObject) : { message: text };
+	return new NodeApiError(node, { ...body, statusCode: response.statusCode } as JsonObject, {
+		message: `ChargePilot answered ${response.statusCode} to ${context.method} ${context.path}: ${text}${attemptsText(context.attempts)}`,
+		description: hintFor(response.statusCode, context, response),
+		httpCode: String(response.statusCode),
+		itemIndex: context.itemIndex,
+	});
+}
+
+/** The network-level code of an error thrown by n8n's HTTP helpers (it nests the axios error). */
+export function errorCodeOf(error: unknown): string | undefined {
+	let current: unknown = error;
+	for (let depth = 0; depth < 5 && current && typeof current === 'object'; depth++) {
+		const candidate = current as { code?: unknown; cause?: unknown; message?: unknown };
+		if (typeof candidate.code === 'string' && /^E[A-Z_]+$/.test(candidate.code)) return candidate.code;
+		if (typeof candidate.message === 'string' && /timeout of \d+ms exceeded/i.test(candidate.message)) return 'ETIMEDOUT';
+		current = candidate.cause;
+	}
+	return undefined;
+}
+
+function credentialErrorOf(error: unknown): (Error & { field: string }) | undefined {
+	let current: unknown = error;
+	for (let depth = 0; depth < 5 && current && typeof current === 'object'; depth++) {
+		if (isChargePilotCredentialError(current)) return current;
+		current = (current as { cause?: unknown }).cause;
+	}
+	return undefined;
+}
+
+const NETWORK_TEXT: Record<string, string> = {
+	ECONNREFUSED: 'nothing is listening at the base URL',
+	ENOTFOUND: 'the host name of the base URL does not resolve',
+	EAI_AGAIN: 'the host name of the base URL could not be resolved right now',
+	ECONNRESET: 'the connection was reset',
+	EPIPE: 'the connection was closed while sending',
+	ETIMEDOUT: 'no answer within the timeout',
+	ECONNABORTED: 'no answer within the timeout',
+	ESOCKETTIMEDOUT: 'no answer within the timeout',
+};
+
+/** A request that failed before an HTTP answer: network error, timeout, or a refused signature. */
+export function transportError(
+	node: INode,
+	error: unknown,
+	context: FailureContext & { timeoutMs?: number },
+): NodeApiError | NodeOperationError {
+	const credentialError = credentialErrorOf(error);
+	if (credentialError) {
+		return new NodeOperationError(node, credentialError.message, {
+			itemIndex: context.itemIndex,
+			description: `Fix "${credentialError.field}" in the ChargePilot credential or the node's parameters. Nothing was sent.`,
+		});
+	}
+	const code = errorCodeOf(error) ?? 'UNKNOWN';
+	const reason = NETWORK_TEXT[code] ?? ((error as Error)?.message || 'unknown network error');
+	const timeoutText = code === 'ETIMEDOUT' || code === 'ECONNABORTED' || code === 'ESOCKETTIMEDOUT'
+		? ` (timeout ${context.timeoutMs ?? '?'} ms)`
+		: '';
+	return new NodeApiError(node, { message: reason, code } as JsonObject, {
+		message: `ChargePilot request ${context.method} ${context.path} failed: ${reason}${timeoutText}${attemptsText(context.attempts)}`,
+		description:
+			code === 'ECONNREFUSED' || code === 'ENOTFOUND'
+				? 'Check the credential\'s Region or Base URL, and that this n8n can reach it.'
+				: 'Raise the Timeout or the retry attempts under Options if this repeats.',
+		itemIndex: context.itemIndex,
+	});
+}

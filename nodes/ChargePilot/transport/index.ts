@@ -1,0 +1,101 @@
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	IHttpRequestMethods,
+	IHttpRequestOptions,
+	ILoadOptionsFunctions,
+} from 'n8n-workflow';
+import { sleep } from 'n8n-workflow';
+
+import { CREDENTIAL_TYPE } from '../../../credentials/chargepilot/constants';
+
+import { apiErrorFromResponse, errorCodeOf, transportError, type HttpResponse } from './errors';
+import { DEFAULT_RETRY, parseRetryAfter, retryDelayMs, shouldRetry, type RetrySettings } from './retry';
+
+export type ApiContext = IExecuteFunctions | ILoadOptionsFunctions;
+
+export const DEFAULT_TIMEOUT_MS = 60_000;
+
+export interface ApiRequest {
+	method: IHttpRequestMethods;
+	/** Relative to the credential's base URL, e.g. `/sites`; may carry its own query string. */
+	path: string;
+	qs?: IDataObject;
+	body?: unknown;
+	headers?: IDataObject;
+	timeoutMs?: number;
+	retry?: RetrySettings;
+	itemIndex?: number;
+}
+
+export interface ApiResponse extends HttpResponse {
+	attempts: number;
+	/** Wall time of the successful attempt. */
+	latencyMs: number;
+}
+
+async function signedPathSetting(context: ApiContext): Promise<string | undefined> {
+	try {
+		const credentials = await context.getCredentials(CREDENTIAL_TYPE);
+		return typeof credentials.signedPath === 'string' ? credentials.signedPath : 'full';
+	} catch {
+		return undefined;
+	}
+}
+
+/**
+ * One ChargePilot call through the credential (which signs every attempt afresh), with retries for
+ * 429, 502-504, resets and timeouts as `retry` allows. Resolves with any 2xx answer; rejects with
+ * a NodeApiError (API or network failure) or NodeOperationError (nothing could be signed).
+ */
+export async function apiRequest(this: ApiContext, request: ApiRequest): Promise<ApiResponse> {
+	const retry = request.retry ?? DEFAULT_RETRY;
+	const timeoutMs = request.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+	const itemIndex = request.itemIndex ?? 0;
+	const maxAttempts = Math.max(1, Math.floor(retry.maxAttempts));
+	const failure = { method: request.method, path: request.path, itemIndex };
+
+	for (let attempt = 1; ; attempt++) {
+		const options: IHttpRequestOptions = {
+			method: request.method,
+			url: request.path,
+			qs: request.qs,
+			headers: request.headers ? { ...request.headers } : undefined,
+			json: true,
+			returnFullResponse: true,
+			ignoreHttpStatusErrors: true,
+			timeout: timeoutMs,
+		};
+		if (request.body !== undefined) options.body = request.body as IHttpRequestOptions['body'];
+
+		const started = Date.now();
+		let response: HttpResponse;
+		try {
+			const raw = (await this.helpers.httpRequestWithAuthentication.call(
+				this,
+				CREDENTIAL_TYPE,
+				options,
+			)) as HttpResponse;
+			response = { statusCode: raw.statusCode, headers: raw.headers ?? {}, body: raw.body };
+		} catch (error) {
+			const code = errorCodeOf(error);
+			if (code && attempt < maxAttempts && shouldRetry(request.method, { errorCode: code }, retry)) {
+				await sleep(retryDelayMs(attempt, retry, undefined));
+				continue;
+			}
+			throw transportError(this.getNode(), error, { ...failure, attempts: attempt, timeoutMs });
+		}
+
+		const status = response.statusCode;
+		if (status >= 200 && status < 300) {
+			return { ...response, attempts: attempt, latencyMs: Date.now() - started };
+		}
+		if (attempt < maxAttempts && shouldRetry(request.method, { status }, retry)) {
+			const retryAfter = parseRetryAfter(response.headers['retry-after'], Date.now());
+			await sleep(retryDelayMs(attempt, retry, retryAfter));
+			continue;
+		}
+		const signedPath = status === 401 ? await signedPathSetting(this) : undefined;
+		throw apiErrorFromResponse(this.getNode(), response, { ...failure, attempts: attempt, signedPath });
+	}
+}
