@@ -1,0 +1,203 @@
+#!/usr/bin/env node
+'use strict';
+
+/**
+ * Command line entry point of the ChargePilot API sandbox.
+ *
+ *   node test/sandbox/cli.js [--port 8787] [--signed-path full|relative|either]
+ *                            [--latency 0] [--events 6000] [--max-seconds N] [--json]
+ *
+ * Runs until SIGINT/SIGTERM (or --max-seconds), then closes cleanly.
+ */
+
+const { startSandbox } = require('./index');
+
+const USAGE = `Usage: node test/sandbox/cli.js [options]
+
+Starts a local emulator of the ChargePilot REST API on 127.0.0.1.
+
+Options:
+  --port N               port to listen on (default 8787; 0 = any free port)
+  --host H               loopback address to bind (default 127.0.0.1)
+  --signed-path MODE     full | relative | either (default full)
+  --skew N               accepted clock skew in seconds (default 300)
+  --latency MS           delay every response by MS milliseconds (default 0)
+  --events N             charging events for site-berlin-depot (default 6000)
+  --seed N               data seed (default 42)
+  --truncate-above N     flag charging-event results above N matches as truncated
+  --list-envelope MODE   array | object: shape of GET /sites (default array)
+  --api-key KEY          API key to accept (default sandbox-api-key)
+  --api-secret SECRET    API secret to accept (default sandbox-api-secret)
+  --max-seconds N        stop after N seconds
+  --json                 print one JSON line {baseUrl, apiKey, apiSecret, port} on stdout
+  --quiet                do not log requests on stderr
+  --help                 show this help
+`;
+
+/** Flag name -> [option name, kind]. */
+const FLAGS = {
+	'--port': ['port', 'int'],
+	'--host': ['host', 'string'],
+	'--signed-path': ['signedPath', 'string'],
+	'--skew': ['skewSeconds', 'number'],
+	'--latency': ['latencyMs', 'number'],
+	'--events': ['eventCount', 'int'],
+	'--seed': ['seed', 'int'],
+	'--truncate-above': ['truncateAbove', 'int'],
+	'--list-envelope': ['listEnvelope', 'string'],
+	'--api-key': ['apiKey', 'string'],
+	'--api-secret': ['apiSecret', 'string'],
+	'--max-seconds': ['maxSeconds', 'number'],
+	'--json': ['json', 'boolean'],
+	'--quiet': ['quiet', 'boolean'],
+	'--help': ['help', 'boolean'],
+	'-h': ['help', 'boolean'],
+};
+
+class UsageError extends Error {}
+
+/** Parses argv into a plain object; accepts "--flag value" and "--flag=value". */
+function parseArgs(argv) {
+	const parsed = { port: 8787 };
+	for (let i = 0; i < argv.length; i++) {
+		let arg = argv[i];
+		let inline;
+		const eq = arg.indexOf('=');
+		if (arg.startsWith('--') && eq !== -1) {
+			inline = arg.slice(eq + 1);
+			arg = arg.slice(0, eq);
+		}
+		const spec = FLAGS[arg];
+		if (!spec) throw new UsageError(`Unknown option ${arg}`);
+		const [name, kind] = spec;
+		if (kind === 'boolean') {
+			parsed[name] = true;
+			continue;
+		}
+		const value = inline !== undefined ? inline : argv[++i];
+		if (value === undefined) throw new UsageError(`${arg} needs a value`);
+		if (kind === 'string') {
+			parsed[name] = value;
+		} else {
+			const number = Number(value);
+			if (value.trim() === '' || !Number.isFinite(number) || (kind === 'int' && !Number.isInteger(number)) || number < 0) {
+				throw new UsageError(`${arg} expects a non-negative ${kind === 'int' ? 'integer' : 'number'}, got ${value}`);
+			}
+			parsed[name] = number;
+		}
+	}
+	return parsed;
+}
+
+const SIGNED_PATH_HELP = {
+	full: 'full - sign the path as sent, e.g. GET:/rest/v1/sites:<ts>:',
+	relative: 'relative - sign the path without /rest/v1, e.g. GET:/sites:<ts>:',
+	either: 'either - both the full and the relative path are accepted',
+};
+
+function describe(sandbox, args) {
+	const sites = sandbox.sites
+		.map((site) => `${site.id} (${sandbox.countEvents(site.id)} events)`)
+		.join('\n               ');
+	return [
+		'ChargePilot API sandbox is running',
+		'',
+		`  Base URL     ${sandbox.baseUrl}`,
+		`  API key      ${sandbox.apiKey}`,
+		`  API secret   ${sandbox.apiSecret}`,
+		`  Signed path  ${SIGNED_PATH_HELP[args.signedPath || 'full']}`,
+		`  Sites        ${sites}`,
+		'  Events       between 2026-01-01 and 2026-07-01 (UTC)',
+		'',
+		'Use it in n8n: create a ChargePilot API credential with',
+		'  Region       Custom',
+		`  Base URL     ${sandbox.baseUrl}`,
+		'  API Key and API Secret as above',
+		'  (n8n must run on this machine, not in a container: the sandbox only listens on loopback)',
+		'',
+		`Quick check:   curl ${sandbox.baseUrl}/ping`,
+		args.maxSeconds ? `Stops after ${args.maxSeconds} s, or press Ctrl+C.` : 'Press Ctrl+C to stop.',
+		'',
+	].join('\n');
+}
+
+/** One log line per finished request, on stderr. */
+function logRequest(entry) {
+	const time = new Date().toISOString().slice(11, 19);
+	let note = '';
+	if (entry.status === 0) note = ' (no response: connection reset or aborted)';
+	else if (entry.auth && entry.auth.ok && entry.auth.variant) note = ` (signed: ${entry.auth.variant} path)`;
+	else if (entry.auth && !entry.auth.ok && entry.status === 401) note = ` ${entry.auth.reason}`;
+	process.stderr.write(`${time} ${entry.method} ${entry.target} -> ${entry.status}${note}\n`);
+}
+
+async function main(argv) {
+	let args;
+	try {
+		args = parseArgs(argv);
+	} catch (error) {
+		process.stderr.write(`${error.message}\n\n${USAGE}`);
+		return 2;
+	}
+	if (args.help) {
+		process.stdout.write(USAGE);
+		return 0;
+	}
+
+	const options = {};
+	for (const name of ['port', 'host', 'signedPath', 'skewSeconds', 'eventCount', 'seed', 'truncateAbove', 'listEnvelope', 'apiKey', 'apiSecret']) {
+		if (args[name] !== undefined) options[name] = args[name];
+	}
+	if (args.latencyMs) options.faults = { latencyMs: args.latencyMs };
+	if (!args.quiet) options.onRequest = logRequest;
+	// A long-running sandbox keeps only the latest requests in memory.
+	options.recordLimit = 1000;
+
+	let sandbox;
+	try {
+		sandbox = await startSandbox(options);
+	} catch (error) {
+		const hint = error.code === 'EADDRINUSE' ? ` (port ${args.port} is in use; try --port 0)` : '';
+		process.stderr.write(`Could not start the sandbox: ${error.message}${hint}\n`);
+		return 1;
+	}
+
+	if (args.json) {
+		const { baseUrl, apiKey, apiSecret, port } = sandbox;
+		process.stdout.write(`${JSON.stringify({ baseUrl, apiKey, apiSecret, port })}\n`);
+	} else {
+		process.stdout.write(describe(sandbox, args));
+	}
+
+	await new Promise((resolve) => {
+		let timer = null;
+		const stop = (why) => {
+			process.off('SIGINT', onSignal);
+			process.off('SIGTERM', onSignal);
+			if (timer) clearTimeout(timer);
+			process.stderr.write(`Stopping the sandbox (${why})...\n`);
+			resolve();
+		};
+		const onSignal = (signal) => stop(signal);
+		process.on('SIGINT', onSignal);
+		process.on('SIGTERM', onSignal);
+		if (args.maxSeconds) timer = setTimeout(() => stop(`--max-seconds ${args.maxSeconds}`), args.maxSeconds * 1000);
+	});
+	await sandbox.close();
+	process.stderr.write('Sandbox stopped.\n');
+	return 0;
+}
+
+if (require.main === module) {
+	main(process.argv.slice(2)).then(
+		(code) => {
+			process.exitCode = code;
+		},
+		(error) => {
+			process.stderr.write(`${error.stack || error}\n`);
+			process.exitCode = 1;
+		},
+	);
+}
+
+module.exports = { parseArgs, main };
