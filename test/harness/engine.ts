@@ -1,0 +1,221 @@
+/**
+ * Runs the built ChargePilot node inside n8n's real execution engine (n8n-core's WorkflowExecute),
+ * the way n8n's own nodes-testing harness does: real parameter resolution, real execute context,
+ * real `httpRequestWithAuthentication` and HTTP layer, real credential `authenticate`. Only the
+ * credential store is ours (it returns the given decrypted data), and the network is loopback.
+ */
+import path from 'node:path';
+
+import { mock } from 'jest-mock-extended';
+import { ExecutionLifecycleHooks, LoadOptionsContext, WorkflowExecute } from 'n8n-core';
+import type {
+	ICredentialDataDecryptedObject,
+	ICredentialType,
+	IDataObject,
+	IExecuteData,
+	IHttpRequestHelper,
+	IHttpRequestOptions,
+	INode,
+	INodeCredentialsDetails,
+	INodeExecutionData,
+	INodeListSearchResult,
+	INodeParameters,
+	INodeType,
+	INodeTypes,
+	IRun,
+	IRunExecutionData,
+	IVersionedNodeType,
+	IWorkflowExecuteAdditionalData,
+} from 'n8n-workflow';
+import { ICredentialsHelper, Workflow } from 'n8n-workflow';
+
+export const DIST = path.resolve(__dirname, '..', '..', 'dist');
+export const NODE_TYPE = 'n8n-nodes-chargepilot.chargePilot';
+
+/* eslint-disable @typescript-eslint/no-require-imports */
+export function loadBuilt(): { nodeType: INodeType; credentialType: ICredentialType } {
+	const { ChargePilot } = require(path.join(DIST, 'nodes/ChargePilot/ChargePilot.node.js'));
+	const { ChargePilotApi } = require(path.join(DIST, 'credentials/ChargePilotApi.credentials.js'));
+	return { nodeType: new ChargePilot(), credentialType: new ChargePilotApi() };
+}
+/* eslint-enable @typescript-eslint/no-require-imports */
+
+class TestNodeTypes implements INodeTypes {
+	constructor(private readonly types: Record<string, INodeType>) {}
+
+	getByName(nodeType: string): INodeType | IVersionedNodeType {
+		return this.getByNameAndVersion(nodeType);
+	}
+
+	getByNameAndVersion(nodeType: string): INodeType {
+		const type = this.types[nodeType];
+		if (!type) throw new Error(`Unknown node type ${nodeType}`);
+		return type;
+	}
+
+	getKnownTypes() {
+		return {};
+	}
+}
+
+/** Credential store of the test: hands out the given decrypted data, calls the real authenticate. */
+export class TestCredentialsHelper extends ICredentialsHelper {
+	/** Every options object `authenticate` received, for tests of what the node asked for. */
+	readonly authenticateCalls: IHttpRequestOptions[] = [];
+
+	constructor(
+		private readonly credentialType: ICredentialType,
+		private readonly data: ICredentialDataDecryptedObject,
+	) {
+		super();
+	}
+
+	getParentTypes(): string[] {
+		return [];
+	}
+
+	isCredentialUsableByNode(): boolean {
+		return true;
+	}
+
+	async authenticate(credentials: ICredentialDataDecryptedObject, typeName: string, requestOptions: IHttpRequestOptions): Promise<IHttpRequestOptions> {
+		if (typeName !== this.credentialType.name) throw new Error(`Unexpected credential type ${typeName}`);
+		this.authenticateCalls.push({ ...requestOptions });
+		const authenticate = this.credentialType.authenticate;
+		if (typeof authenticate !== 'function') throw new Error('authenticate is not a function');
+		return await authenticate.call(this.credentialType, credentials, requestOptions);
+	}
+
+	async preAuthentication(_helpers: IHttpRequestHelper, _credentials: ICredentialDataDecryptedObject): Promise<undefined> {
+		return undefined;
+	}
+
+	async runPreAuthentication(): Promise<undefined> {
+		return undefined;
+	}
+
+	async getCredentials(): Promise<never> {
+		throw new Error('not used');
+	}
+
+	async getDecrypted(_additionalData: IWorkflowExecuteAdditionalData, _nodeCredentials: INodeCredentialsDetails, type: string): Promise<ICredentialDataDecryptedObject> {
+		if (type !== this.credentialType.name) throw new Error(`No credentials of type ${type}`);
+		// A copy, as n8n decrypts afresh for every use.
+		return { ...this.data };
+	}
+
+	async updateCredentials(): Promise<void> {}
+
+	async updateCredentialsOauthTokenData(): Promise<void> {}
+
+	getCredentialsProperties() {
+		return this.credentialType.properties;
+	}
+}
+
+export interface RunOptions {
+	parameters: INodeParameters;
+	credentials: ICredentialDataDecryptedObject;
+	/** Input items (default: one empty item). */
+	items?: IDataObject[];
+	continueOnFail?: boolean;
+	timezone?: string;
+}
+
+export interface RunResult {
+	/** Output items of the ChargePilot node (main output 0). */
+	items: INodeExecutionData[];
+	/** The node's error when the run failed. */
+	error?: Error & { description?: string; httpCode?: string; context?: IDataObject };
+	run: IRun;
+	credentialsHelper: TestCredentialsHelper;
+	hints: unknown[];
+}
+
+function chargePilotNode(parameters: INodeParameters, continueOnFail: boolean): INode {
+	return {
+		id: 'b6d9f3a8-1c1e-4f4e-9a61-0c7d3f5e8a01',
+		name: 'ChargePilot',
+		type: NODE_TYPE,
+		typeVersion: 1,
+		position: [0, 0],
+		parameters,
+		credentials: { chargePilotApi: { id: 'cred-1', name: 'ChargePilot Sandbox' } },
+		...(continueOnFail ? { onError: 'continueRegularOutput' as const } : {}),
+	};
+}
+
+function additionalDataFor(hooks: ExecutionLifecycleHooks, credentialsHelper: TestCredentialsHelper): IWorkflowExecuteAdditionalData {
+	const additionalData = mock<Record<string, unknown>>({ hooks, currentNodeParameters: undefined }) as unknown as IWorkflowExecuteAdditionalData;
+	additionalData.credentialsHelper = credentialsHelper;
+	// Absent, not mocked: n8n only calls them when configured.
+	const plain = additionalData as unknown as Record<string, unknown>;
+	for (const optional of ['evalLlmMockHandler', 'executionId', 'encryptedRunnerIdentity', 'parentExecution', 'executionTimeoutTimestamp', 'userId']) {
+		plain[optional] = undefined;
+	}
+	return additionalData;
+}
+
+/** Runs the ChargePilot node once on the given input items in the real engine. */
+export async function runNode(options: RunOptions): Promise<RunResult> {
+	const { nodeType, credentialType } = loadBuilt();
+	const node = chargePilotNode(options.parameters, options.continueOnFail ?? false);
+	const workflow = new Workflow({
+		id: 'engine-test',
+		nodes: [node],
+		connections: {},
+		nodeTypes: new TestNodeTypes({ [NODE_TYPE]: nodeType }),
+		active: false,
+		settings: { timezone: options.timezone ?? 'UTC' },
+	});
+	const credentialsHelper = new TestCredentialsHelper(credentialType, options.credentials);
+	const hooks = new ExecutionLifecycleHooks('manual', 'engine-test-execution', mock());
+	let finished: (run: IRun) => void = () => undefined;
+	const done = new Promise<IRun>((resolve) => (finished = resolve));
+	hooks.addHandler('workflowExecuteAfter', (fullRunData) => finished(fullRunData));
+	const additionalData = additionalDataFor(hooks, credentialsHelper);
+
+	const input = (options.items ?? [{}]).map((json) => ({ json }));
+	const runExecutionData = {
+		startData: {},
+		resultData: { runData: {} },
+		executionData: {
+			contextData: {},
+			metadata: {},
+			nodeExecutionStack: [{ node, data: { main: [input] }, source: null } as IExecuteData],
+			waitingExecution: {},
+			waitingExecutionSource: {},
+		},
+	} as unknown as IRunExecutionData;
+
+	const execution = new WorkflowExecute(additionalData, 'manual', runExecutionData);
+	await execution.processRunExecutionData(workflow);
+	const run = await done;
+	const taskData = run.data.resultData.runData[node.name]?.[0];
+	return {
+		items: taskData?.data?.main?.[0] ?? [],
+		error: (taskData?.error ?? run.data.resultData.error) as RunResult['error'],
+		run,
+		credentialsHelper,
+		hints: (taskData as { hints?: unknown[] } | undefined)?.hints ?? [],
+	};
+}
+
+/** Calls the node's site list search through n8n's real load-options context. */
+export async function searchSites(credentials: ICredentialDataDecryptedObject, filter?: string): Promise<INodeListSearchResult> {
+	const { nodeType, credentialType } = loadBuilt();
+	const node = chargePilotNode({ resource: 'site', operation: 'get' }, false);
+	const workflow = new Workflow({
+		id: 'engine-test',
+		nodes: [node],
+		connections: {},
+		nodeTypes: new TestNodeTypes({ [NODE_TYPE]: nodeType }),
+		active: false,
+	});
+	const credentialsHelper = new TestCredentialsHelper(credentialType, credentials);
+	const hooks = new ExecutionLifecycleHooks('manual', 'engine-test-execution', mock());
+	const context = new LoadOptionsContext(workflow, node, additionalDataFor(hooks, credentialsHelper), 'parameters.siteId');
+	const search = nodeType.methods?.listSearch?.searchSites;
+	if (!search) throw new Error('searchSites is not registered');
+	return await search.call(context, filter);
+}

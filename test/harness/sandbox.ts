@@ -1,0 +1,42 @@
+/** Typed access to the ChargePilot sandbox (plain JavaScript in test/sandbox). */
+/* eslint-disable @typescript-eslint/no-require-imports */
+export interface RecordedRequest {
+	method: string;
+	target: string;
+	headers: Record<string, string>;
+	body: Buffer;
+	bodyText: string;
+	auth: { ok: boolean; variant: 'full' | 'relative' | null; reason: string | null };
+	status: number;
+}
+
+export interface Sandbox {
+	origin: string;
+	baseUrl: string;
+	port: number;
+	apiKey: string;
+	apiSecret: string;
+	requests: RecordedRequest[];
+	sites: Array<Record<string, unknown>>;
+	stats: { requests: number; faultsInjected: number; byStatus: Record<string, number> };
+	clearRequests(): void;
+	configure(options: Record<string, unknown>): void;
+	addEvents(siteId: string, countOrEvents: number | unknown[]): Array<Record<string, unknown>>;
+	getEvents(siteId: string): Array<Record<string, unknown>>;
+	failNext(n: number, fault: Record<string, unknown>): void;
+	close(): Promise<void>;
+}
+
+export const startSandbox: (options?: Record<string, unknown>) => Promise<Sandbox> = require('../sandbox').startSandbox;
+
+/** The ChargePilot credential data pointing at a sandbox. */
+export function sandboxCredentials(sandbox: Sandbox, overrides: Record<string, unknown> = {}) {
+	return {
+		region: 'custom',
+		baseUrl: sandbox.baseUrl,
+		apiKey: sandbox.apiKey,
+		apiSecret: sandbox.apiSecret,
+		signedPath: 'full',
+		...overrides,
+	};
+}
