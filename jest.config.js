@@ -7,5 +7,7 @@ module.exports = {
 	testPathIgnorePatterns: ['/node_modules/', '/test/e2e/'],
 	// Engine and wire tests start loopback servers; keep the run bounded.
 	testTimeout: 60000,
-	maxWorkers: 2,
+	setupFiles: ['<rootDir>/test/setup-env.js'],
+	// One process: n8n-core is loaded once (faster here than two workers on two cores).
+	maxWorkers: 1,
 };

@@ -1,6 +1,6 @@
 import { createHash, createHmac } from 'node:crypto';
 
-import type { IHttpRequestOptions } from 'n8n-workflow';
+import type { ICredentialDataDecryptedObject, IHttpRequestOptions } from 'n8n-workflow';
 
 import { ChargePilotApi } from '../../credentials/ChargePilotApi.credentials';
 import { signRequestOptions } from '../../credentials/chargepilot/authenticate';
@@ -17,7 +17,7 @@ const NOW = 1_718_000_000_000;
 
 type Legacy = IHttpRequestOptions & { uri?: string; form?: unknown; formData?: unknown; followRedirect?: boolean };
 
-function sign(options: Partial<Legacy>, credentials: Record<string, unknown> = creds): Legacy {
+function sign(options: Partial<Legacy>, credentials: ICredentialDataDecryptedObject = creds): Legacy {
 	return signRequestOptions(credentials, options as IHttpRequestOptions, NOW) as Legacy;
 }
 

@@ -6,7 +6,7 @@
 import 'n8n-core'; // installs n8n's global axios defaults, as in a running n8n
 import { OutboundHttp } from '@n8n/backend-network';
 import { Container } from '@n8n/di';
-import type { IHttpRequestOptions, IRequestOptions } from 'n8n-workflow';
+import type { IDataObject, IHttpRequestOptions, IRequestOptions } from 'n8n-workflow';
 
 import { ChargePilotApi } from '../../credentials/ChargePilotApi.credentials';
 import { sandboxCredentials, startSandbox, type Sandbox } from '../harness/sandbox';
@@ -39,7 +39,7 @@ const PATHS: Array<[string, string]> = [
 	['percent-encoded slash kept as sent', '/echo/x%2Fy/%7Ez'],
 ];
 
-const QUERIES: Array<[string, Record<string, unknown>]> = [
+const QUERIES: Array<[string, IDataObject]> = [
 	['none', {}],
 	['ISO dates with colons', { from: '2026-01-01T00:00:00Z', to: '2026-02-01T00:00:00+01:00' }],
 	['reserved characters', { q: 'a&b=c+d/e?f#g', 'k ey': 'v al', plus: '+', slash: '/' }],

@@ -114,8 +114,10 @@ function eventQuery(context: IExecuteFunctions, itemIndex: number): { query: IDa
 	}
 	if (searchText) query.search_text = searchText;
 	if (options.sortField !== undefined) {
-		if (!SORT_FIELDS.includes(String(options.sortField))) {
-			throw inputError(node, itemIndex, 'Sort Field', `"${options.sortField}" is not supported`, `Choose one of: ${SORT_FIELDS.join(', ')}.`);
+		// The public guide's list of sort fields is not fully known: accept the listed ones and, from
+		// an expression, any other field name ChargePilot may document.
+		if (typeof options.sortField !== 'string' || !/^[a-z][a-z0-9_]{0,63}$/.test(options.sortField)) {
+			throw inputError(node, itemIndex, 'Sort Field', `${JSON.stringify(options.sortField)} is not a field name`, `Choose one of: ${SORT_FIELDS.join(', ')}, or give a snake_case field name.`);
 		}
 		query.sort_field = options.sortField;
 	}
