@@ -114,10 +114,11 @@ export class TestCredentialsHelper extends ICredentialsHelper {
 }
 
 export interface RunOptions {
-	parameters: INodeParameters;
+	/** Node parameters as in a workflow's JSON (n8n resolves and validates them). */
+	parameters: Record<string, unknown>;
 	credentials: ICredentialDataDecryptedObject;
-	/** Input items (default: one empty item). */
-	items?: IDataObject[];
+	/** Input items' JSON (default: one empty item). */
+	items?: Array<Record<string, unknown>>;
 	continueOnFail?: boolean;
 	timezone?: string;
 }
@@ -159,7 +160,7 @@ function additionalDataFor(hooks: ExecutionLifecycleHooks, credentialsHelper: Te
 /** Runs the ChargePilot node once on the given input items in the real engine. */
 export async function runNode(options: RunOptions): Promise<RunResult> {
 	const { nodeType, credentialType } = loadBuilt();
-	const node = chargePilotNode(options.parameters, options.continueOnFail ?? false);
+	const node = chargePilotNode(options.parameters as INodeParameters, options.continueOnFail ?? false);
 	const workflow = new Workflow({
 		id: 'engine-test',
 		nodes: [node],
@@ -175,7 +176,7 @@ export async function runNode(options: RunOptions): Promise<RunResult> {
 	hooks.addHandler('workflowExecuteAfter', (fullRunData) => finished(fullRunData));
 	const additionalData = additionalDataFor(hooks, credentialsHelper);
 
-	const input = (options.items ?? [{}]).map((json) => ({ json }));
+	const input = (options.items ?? [{}]).map((json) => ({ json: json as IDataObject }));
 	const runExecutionData = {
 		startData: {},
 		resultData: { runData: {} },

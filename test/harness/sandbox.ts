@@ -20,6 +20,7 @@ export interface Sandbox {
 	sites: Array<Record<string, unknown>>;
 	stats: { requests: number; faultsInjected: number; byStatus: Record<string, number> };
 	clearRequests(): void;
+	resetStats(): void;
 	configure(options: Record<string, unknown>): void;
 	addEvents(siteId: string, countOrEvents: number | unknown[]): Array<Record<string, unknown>>;
 	getEvents(siteId: string): Array<Record<string, unknown>>;

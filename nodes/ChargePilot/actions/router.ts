@@ -30,10 +30,11 @@ function operationFor(context: IExecuteFunctions): Operation {
 
 /** The JSON of an error item under "Continue On Fail": what failed and why, never a secret. */
 export function errorJson(error: unknown): IDataObject {
-	const failure = error as { message?: string; description?: string | null; httpCode?: string | null };
+	const failure = error as { message?: string; description?: string | null; httpCode?: string | null; context?: IDataObject };
 	const json: IDataObject = { error: failure.message ?? String(error) };
 	if (failure.description) json.description = failure.description;
 	if (failure.httpCode) json.httpCode = failure.httpCode;
+	if (typeof failure.context?.attempts === 'number') json.attempts = failure.context.attempts;
 	return json;
 }
 

@@ -5,14 +5,20 @@ import { inputError } from './validation';
 /** The site ID from the Site resource locator (list, ID, or a plain string from older workflows). */
 export function siteIdParameter(context: IExecuteFunctions, itemIndex: number): string {
 	const raw = context.getNodeParameter('siteId', itemIndex, '', { extractValue: true }) as unknown;
-	const value = typeof raw === 'string' ? raw.trim() : typeof raw === 'number' ? String(raw) : '';
 	const node = context.getNode();
+	if (raw !== undefined && raw !== null && typeof raw !== 'string' && typeof raw !== 'number') {
+		throw inputError(node, itemIndex, 'Site', `the ID must be text, got ${Array.isArray(raw) ? 'an array' : typeof raw}`, 'Pick a site from the list, or enter its ID as text.');
+	}
+	const value = typeof raw === 'string' ? raw.trim() : typeof raw === 'number' ? String(raw) : '';
 	if (!value) {
 		throw inputError(node, itemIndex, 'Site', 'no site is selected', 'Pick a site from the list, or enter its ID (Site → Get Many lists them).');
 	}
 	// eslint-disable-next-line no-control-regex
 	if (/[\u0000-\u001f\u007f]/.test(value)) {
 		throw inputError(node, itemIndex, 'Site', 'the ID contains a line break or control character', 'Enter the site ID without line breaks (an expression may have added them).');
+	}
+	if (value.length > 200) {
+		throw inputError(node, itemIndex, 'Site', `the ID is ${value.length} characters long`, 'Site IDs are short; pick the site from the list.');
 	}
 	return value;
 }

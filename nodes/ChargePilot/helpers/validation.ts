@@ -22,6 +22,9 @@ const RESERVED_HEADERS = new Set(['x-api-key', 'x-req-timestamp', 'x-signature',
 
 /** A path relative to the base URL, e.g. `/sites/abc?x=1`. Returns it with a leading slash. */
 export function validatePath(node: INode, itemIndex: number, raw: unknown, field = 'Path'): string {
+	if (raw !== undefined && raw !== null && typeof raw !== 'string') {
+		throw inputError(node, itemIndex, field, `must be text, got ${Array.isArray(raw) ? 'an array' : typeof raw}`, 'Enter a path relative to the base URL, e.g. /sites');
+	}
 	if (typeof raw !== 'string' || raw.trim() === '') {
 		throw inputError(node, itemIndex, field, 'is empty', 'Enter a path relative to the base URL, e.g. /sites');
 	}
@@ -107,6 +110,9 @@ export function headersFromPairs(node: INode, itemIndex: number, pairs: Array<{ 
 			throw inputError(node, itemIndex, 'Headers', `"${name}" is set by the node itself`, 'Remove it: the credential adds the signature headers, and Host/Content-Length come from the request.');
 		}
 		const value = pair.value === undefined || pair.value === null ? '' : String(pair.value);
+		if (value.length > 8192) {
+			throw inputError(node, itemIndex, 'Headers', `the value of "${name}" is ${value.length} characters long`, 'Header values are limited to 8192 characters.');
+		}
 		if (/[\r\n\0]/.test(value)) {
 			throw inputError(node, itemIndex, 'Headers', `the value of "${name}" contains a line break`, 'Remove line breaks from header values (an expression may have added them).');
 		}

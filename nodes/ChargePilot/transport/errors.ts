@@ -32,7 +32,7 @@ export function serverMessage(body: unknown): string | undefined {
 }
 
 function attemptsText(attempts: number): string {
-	return attempts > 1 ? ` (after ${attempts} attempts)` : '';
+	return attempts > 1 ? ` (after ${attempts} attempts)` : ' (1 attempt)';
 }
 
 function clockSkewHint(headers: IDataObject, nowMs: number): string {
@@ -80,12 +80,14 @@ function hintFor(status: number, context: FailureContext, response: HttpResponse
 export function apiErrorFromResponse(node: INode, response: HttpResponse, context: FailureContext): NodeApiError {
 	const text = serverMessage(response.body) ?? `HTTP ${response.statusCode}`;
 	const body = response.body && typeof response.body === 'object' ? (response.body as JsonObject) : { message: text };
-	return new NodeApiError(node, { ...body, statusCode: response.statusCode } as JsonObject, {
+	const error = new NodeApiError(node, { ...body, statusCode: response.statusCode } as JsonObject, {
 		message: `ChargePilot answered ${response.statusCode} to ${context.method} ${context.path}: ${text}${attemptsText(context.attempts)}`,
 		description: hintFor(response.statusCode, context, response),
 		httpCode: String(response.statusCode),
 		itemIndex: context.itemIndex,
 	});
+	error.context.attempts = context.attempts;
+	return error;
 }
 
 /** The network-level code of an error thrown by n8n's HTTP helpers (it nests the axios error). */
@@ -110,6 +112,7 @@ function credentialErrorOf(error: unknown): (Error & { field: string }) | undefi
 }
 
 const NETWORK_TEXT: Record<string, string> = {
+	EMALFORMED: 'the answer was not valid JSON',
 	ECONNREFUSED: 'nothing is listening at the base URL',
 	ENOTFOUND: 'the host name of the base URL does not resolve',
 	EAI_AGAIN: 'the host name of the base URL could not be resolved right now',
@@ -138,7 +141,7 @@ export function transportError(
 	const timeoutText = code === 'ETIMEDOUT' || code === 'ECONNABORTED' || code === 'ESOCKETTIMEDOUT'
 		? ` (timeout ${context.timeoutMs ?? '?'} ms)`
 		: '';
-	return new NodeApiError(node, { message: reason, code } as JsonObject, {
+	const failure = new NodeApiError(node, { message: reason } as JsonObject, {
 		message: `ChargePilot request ${context.method} ${context.path} failed: ${reason}${timeoutText}${attemptsText(context.attempts)}`,
 		description:
 			code === 'ECONNREFUSED' || code === 'ENOTFOUND'
@@ -146,4 +149,7 @@ export function transportError(
 				: 'Raise the Timeout or the retry attempts under Options if this repeats.',
 		itemIndex: context.itemIndex,
 	});
+	failure.context.attempts = context.attempts;
+	failure.context.code = code;
+	return failure;
 }

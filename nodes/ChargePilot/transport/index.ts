@@ -34,6 +34,18 @@ export interface ApiResponse extends HttpResponse {
 	latencyMs: number;
 }
 
+/** A JSON answer whose body n8n could not parse arrives as a string. */
+function isMalformedJson(response: HttpResponse): boolean {
+	const contentType = String(response.headers['content-type'] ?? '');
+	if (!/json/i.test(contentType) || typeof response.body !== 'string' || response.body.trim() === '') return false;
+	try {
+		JSON.parse(response.body);
+		return false;
+	} catch {
+		return true;
+	}
+}
+
 async function signedPathSetting(context: ApiContext): Promise<string | undefined> {
 	try {
 		const credentials = await context.getCredentials(CREDENTIAL_TYPE);
@@ -88,7 +100,14 @@ export async function apiRequest(this: ApiContext, request: ApiRequest): Promise
 
 		const status = response.statusCode;
 		if (status >= 200 && status < 300) {
-			return { ...response, attempts: attempt, latencyMs: Date.now() - started };
+			if (!isMalformedJson(response)) {
+				return { ...response, attempts: attempt, latencyMs: Date.now() - started };
+			}
+			if (attempt < maxAttempts && shouldRetry(request.method, { errorCode: 'EMALFORMED' }, retry)) {
+				await sleep(retryDelayMs(attempt, retry, undefined));
+				continue;
+			}
+			throw transportError(this.getNode(), { code: 'EMALFORMED' }, { ...failure, attempts: attempt, timeoutMs });
 		}
 		if (attempt < maxAttempts && shouldRetry(request.method, { status }, retry)) {
 			const retryAfter = parseRetryAfter(response.headers['retry-after'], Date.now());

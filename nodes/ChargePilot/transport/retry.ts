@@ -36,6 +36,8 @@ const MAYBE_SENT_CODES = new Set([
 	'ESOCKETTIMEDOUT',
 	'EPIPE',
 	'ERR_SOCKET_CONNECTION_TIMEOUT',
+	// A 2xx whose JSON body did not parse: usually a cut connection or a proxy's page.
+	'EMALFORMED',
 ]);
 
 const IDEMPOTENT_METHODS = new Set(['GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE']);

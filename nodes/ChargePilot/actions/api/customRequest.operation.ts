@@ -10,10 +10,15 @@ import {
 	validatePath,
 	validateQueryObject,
 } from '../../helpers/validation';
+import { encodeQuery } from '../../../../credentials/chargepilot/canonicalRequest';
 import { apiRequest } from '../../transport';
 import { forOperation, requestOptionFields } from '../common.descriptions';
 
 const METHODS_WITH_BODY = ['POST', 'PUT', 'PATCH', 'DELETE'];
+/** Larger bodies are refused before sending: no ChargePilot endpoint takes anything near this. */
+export const MAX_BODY_BYTES = 1024 * 1024;
+/** Servers and proxies commonly refuse request lines beyond 8 KB. */
+export const MAX_URL_LENGTH = 8000;
 
 const properties: INodeProperties[] = [
 	{
@@ -157,9 +162,23 @@ function readQuery(context: IExecuteFunctions, itemIndex: number): IDataObject {
 function readBody(context: IExecuteFunctions, itemIndex: number, method: string): unknown {
 	if (!METHODS_WITH_BODY.includes(method)) return undefined;
 	const raw = context.getNodeParameter('body', itemIndex, '');
+	if (typeof raw === 'string' && Buffer.byteLength(raw, 'utf8') > MAX_BODY_BYTES * 4) throw tooLarge(context, itemIndex, Buffer.byteLength(raw, 'utf8'));
 	const body = parseJson(context.getNode(), itemIndex, raw, 'Body');
+	if (body === undefined) return undefined;
 	// Serialise here, once: compact JSON of whatever the user gave ("text" stays a JSON string).
-	return body === undefined ? undefined : JSON.stringify(body);
+	const text = JSON.stringify(body);
+	if (Buffer.byteLength(text, 'utf8') > MAX_BODY_BYTES) throw tooLarge(context, itemIndex, Buffer.byteLength(text, 'utf8'));
+	return text;
+}
+
+function tooLarge(context: IExecuteFunctions, itemIndex: number, bytes: number) {
+	return inputError(
+		context.getNode(),
+		itemIndex,
+		'Body',
+		`is ${bytes} bytes; the node sends at most ${MAX_BODY_BYTES} bytes (1 MiB)`,
+		'Send less data per request, e.g. split the items over several requests.',
+	);
 }
 
 function toItems(body: unknown, split: boolean): IDataObject[] {
@@ -181,6 +200,10 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	}
 	const path = validatePath(node, itemIndex, this.getNodeParameter('path', itemIndex, ''));
 	const qs = readQuery(this, itemIndex);
+	const urlLength = path.length + encodeQuery(qs).length;
+	if (urlLength > MAX_URL_LENGTH) {
+		throw inputError(node, itemIndex, 'Query Parameters', `path and query are ${urlLength} characters once encoded; at most ${MAX_URL_LENGTH} are sent`, 'Shorten the values, or send fewer parameters per request.');
+	}
 	const body = readBody(this, itemIndex, method);
 	const options = operationOptions(this, itemIndex);
 	const headerPairs = ((options.headers as IDataObject | undefined)?.header ?? []) as Array<{ name?: unknown; value?: unknown }>;

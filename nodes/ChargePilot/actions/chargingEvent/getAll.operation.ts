@@ -108,7 +108,14 @@ function eventQuery(context: IExecuteFunctions, itemIndex: number): { query: IDa
 	}
 	const options = operationOptions(context, itemIndex);
 	const query: IDataObject = { from: toIsoUtc(from), to: toIsoUtc(to) };
+	if (options.searchText !== undefined && typeof options.searchText !== 'string') {
+		throw inputError(node, itemIndex, 'Search Text', `must be text, got ${typeof options.searchText}`, 'Enter the text to search for.');
+	}
 	const searchText = typeof options.searchText === 'string' ? options.searchText.trim() : '';
+	// eslint-disable-next-line no-control-regex
+	if (/[\u0000-\u001f\u007f]/.test(searchText)) {
+		throw inputError(node, itemIndex, 'Search Text', 'contains a line break or control character', 'Remove line breaks and tabs from the search text.');
+	}
 	if (searchText.length > MAX_SEARCH_TEXT) {
 		throw inputError(node, itemIndex, 'Search Text', `has ${searchText.length} characters; ChargePilot allows at most ${MAX_SEARCH_TEXT}`, 'Shorten the search text.');
 	}
