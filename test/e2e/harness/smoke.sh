@@ -8,19 +8,22 @@ line=${1:?usage: smoke.sh <2|1>}
 here=$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")" && pwd -P)
 harness=$("$here/../../../scripts/n8n-harness.sh" "$line" | tail -n1)
 
-if [[ "$line" == 2 ]]; then
-  export PATH="$harness/node_modules/.bin:$PATH"          # node 24.21.0 + n8n 2.x
-else
-  export PATH="$harness/node_modules/.bin:$PATH"          # n8n 1.x; node stays the system node 20
-  export N8N_EXPRESSION_ENGINE=legacy                     # isolated-vm 6 has no Node 20 prebuild
-fi
+# Line 2: node_modules/.bin holds node 24.21.0 and n8n. Line 1: only n8n; node stays the system 20.
+export PATH="$harness/node_modules/.bin:$PATH"
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/n8n-smoke-$line.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
 free_port() { node -e 'const s=require("net").createServer();s.listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})'; }
 export N8N_USER_FOLDER="$tmp/user" N8N_ENCRYPTION_KEY=e2e-smoke-key \
   N8N_DIAGNOSTICS_ENABLED=false N8N_VERSION_NOTIFICATIONS_ENABLED=false N8N_TEMPLATES_ENABLED=false \
-  N8N_DISABLED_MODULES=mcp-registry N8N_ENFORCE_SETTINGS_FILE_PERMISSIONS=true N8N_LOG_LEVEL=info \
+  N8N_ENFORCE_SETTINGS_FILE_PERMISSIONS=true N8N_LOG_LEVEL=info \
   N8N_RUNNERS_BROKER_PORT="${N8N_RUNNERS_BROKER_PORT:-$(free_port)}"
+if [[ "$line" == 2 ]]; then
+  # 2.x only: stops `start` fetching the MCP server list. 1.x has no such module and exits with
+  # 'Unknown module "mcp-registry"' on every command if it is set.
+  export N8N_DISABLED_MODULES=mcp-registry
+else
+  export N8N_EXPRESSION_ENGINE=legacy   # 1.x defaults to "vm" (isolated-vm 6: no Node 20 build)
+fi
 mkdir -p "$N8N_USER_FOLDER"
 echo "n8n $(n8n --version) on node $(node --version), user folder $N8N_USER_FOLDER, broker port $N8N_RUNNERS_BROKER_PORT" >&2
 
@@ -41,5 +44,12 @@ if ! node -e '
   echo "---- stdout" >&2; cat "$tmp/out.txt" >&2; echo "---- stderr" >&2; cat "$tmp/err.txt" >&2
   echo "SMOKE n8n-$line FAILED (execute exit $rc)" >&2; exit 1
 fi
-[[ "$rc" == 0 ]] || { echo "SMOKE n8n-$line FAILED: execute exit $rc" >&2; exit 1; }
+if [[ "$rc" == 139 && "$line" == 2 ]]; then
+  # n8n 2.41.1 `execute` calls process.exit() without disposing the isolated-vm expression pool;
+  # a pool thread still running at exit can SIGSEGV (seen in ~1 of 6 first runs on a new user
+  # folder). The result above is complete and stored; see README "Known issue".
+  echo "WARNING: n8n execute crashed with SIGSEGV after printing a complete successful result (known exit race)" >&2
+elif [[ "$rc" != 0 ]]; then
+  echo "SMOKE n8n-$line FAILED: execute exit $rc" >&2; exit 1
+fi
 echo "SMOKE n8n-$line OK: import:workflow ${t_import} ms (new DB + migrations), execute ${t_exec} ms"

@@ -1,0 +1,258 @@
+#!/usr/bin/env node
+'use strict';
+
+/**
+ * End-to-end suite: the packed package inside a real n8n (2.x on Node 24 and 1.x on Node 20),
+ * installed as a community package, run headless against the sandbox, which verifies every
+ * signature. Usage: node test/e2e/run.js [--lines 2,1] [--keep]
+ * Prints one line per check and closes with "N passed, N failed".
+ */
+
+const assert = require('node:assert/strict');
+const fs = require('node:fs');
+const path = require('node:path');
+
+const { startSandbox } = require('../sandbox');
+const { createInstance, nodeResult, packPackage, REPO } = require('./n8n');
+
+const NODE = 'n8n-nodes-chargepilot.chargePilot';
+const SITE = 'site-berlin-depot';
+const GOOD = { id: 'CpE2eCredGood001', name: 'ChargePilot Sandbox' };
+const WRONG = { id: 'CpE2eCredWrong01', name: 'ChargePilot wrong secret' };
+
+const args = process.argv.slice(2);
+const lines = (args.includes('--lines') ? args[args.indexOf('--lines') + 1] : process.env.E2E_LINES || '2,1')
+	.split(',')
+	.map(Number)
+	.filter((line) => line === 1 || line === 2);
+const keep = args.includes('--keep');
+
+let passed = 0;
+let failed = 0;
+function check(label, fn) {
+	try {
+		fn();
+		passed++;
+		console.log(`  ok   ${label}`);
+	} catch (error) {
+		failed++;
+		console.log(`  FAIL ${label}\n       ${String(error.message).split('\n').join('\n       ')}`);
+	}
+}
+
+function chargePilot(name, y, parameters, credential = GOOD, extra = {}) {
+	return {
+		id: `node-${name.replace(/\W+/g, '-').toLowerCase()}`,
+		name,
+		type: NODE,
+		typeVersion: 1,
+		position: [400, y],
+		parameters,
+		credentials: { chargePilotApi: credential },
+		...extra,
+	};
+}
+
+/** One workflow, one branch per scenario, all started by the same manual trigger. */
+function scenarioWorkflow(sandbox) {
+	const nodes = [
+		{ id: 'trigger', name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} },
+		chargePilot('Ping', 0, { resource: 'api', operation: 'ping' }),
+		chargePilot('Custom GET', 100, {
+			resource: 'api',
+			operation: 'customRequest',
+			method: 'GET',
+			path: '/echo/sites',
+			sendQuery: true,
+			queryParameters: { parameters: [{ name: 'from', value: '2026-01-01T00:00:00Z' }, { name: 'q', value: 'Müller & Co +1' }] },
+		}),
+		chargePilot('Custom POST', 200, {
+			resource: 'api',
+			operation: 'customRequest',
+			method: 'POST',
+			path: '/echo/orders',
+			body: '{"name": "Müller-Flotte ⚡", "nested": {"ids": [1, 2, 3]}, "cjk": "充電"}',
+		}),
+		chargePilot('Sites', 300, { resource: 'site', operation: 'getAll', returnAll: true }),
+		chargePilot('Site', 400, { resource: 'site', operation: 'get', siteId: { __rl: true, mode: 'list', value: SITE }, simplify: false }),
+		chargePilot('Events All', 500, {
+			resource: 'chargingEvent',
+			operation: 'getAll',
+			siteId: { __rl: true, mode: 'id', value: SITE },
+			from: '2026-01-01T00:00:00Z',
+			to: '2026-12-31T00:00:00Z',
+			returnAll: true,
+		}),
+		chargePilot('Events Limit', 600, {
+			resource: 'chargingEvent',
+			operation: 'getAll',
+			siteId: { __rl: true, mode: 'id', value: SITE },
+			from: '2026-01-01T00:00:00Z',
+			to: '2026-12-31T00:00:00Z',
+			returnAll: false,
+			limit: 5,
+			options: { sortField: 'start_time', sortOrder: 'desc' },
+		}),
+		chargePilot('Wrong Secret', 700, { resource: 'site', operation: 'getAll', returnAll: true }, WRONG, { onError: 'continueRegularOutput' }),
+		{
+			id: 'http-request',
+			name: 'HTTP Request',
+			type: 'n8n-nodes-base.httpRequest',
+			typeVersion: 4.2,
+			position: [400, 800],
+			parameters: {
+				method: 'GET',
+				url: `${sandbox.baseUrl}/echo/via-http-node`,
+				authentication: 'predefinedCredentialType',
+				nodeCredentialType: 'chargePilotApi',
+				sendQuery: true,
+				queryParameters: { parameters: [{ name: 'to', value: '2026-02-01T00:00:00Z' }, { name: 'who', value: 'Jürgen & Co' }] },
+				options: {},
+			},
+			credentials: { chargePilotApi: GOOD },
+		},
+	];
+	const main = nodes.slice(1).map((node) => ({ node: node.name, type: 'main', index: 0 }));
+	return {
+		id: 'CpE2eScenarios01',
+		name: 'ChargePilot e2e scenarios',
+		active: false,
+		nodes,
+		connections: { Start: { main: [main] } },
+		settings: { executionOrder: 'v1' },
+		pinData: {},
+	};
+}
+
+function credentials(sandbox) {
+	const data = { region: 'custom', baseUrl: sandbox.baseUrl, apiKey: sandbox.apiKey, apiSecret: sandbox.apiSecret, signedPath: 'full' };
+	return [
+		{ ...GOOD, type: 'chargePilotApi', data },
+		{ ...WRONG, type: 'chargePilotApi', data: { ...data, apiSecret: 'not-the-secret' } },
+	];
+}
+
+function scenarioChecks(sandbox, run) {
+	const events = sandbox.getEvents(SITE);
+	check('workflow finished', () => assert.equal(run.status, 'success'));
+	check('Ping: API answer and latency', () => {
+		const { items, error } = nodeResult(run, 'Ping');
+		assert.equal(error, undefined);
+		assert.equal(items[0].result, 'ChargePilot Rest API is available');
+		assert.equal(typeof items[0].latencyMs, 'number');
+	});
+	check('Custom GET with a query: signed and received as meant', () => {
+		const { items, error } = nodeResult(run, 'Custom GET');
+		assert.equal(error, undefined);
+		assert.deepEqual(items[0].query, { from: '2026-01-01T00:00:00Z', q: 'Müller & Co +1' });
+	});
+	check('Custom POST with a unicode JSON body: exact bytes', () => {
+		const { items, error } = nodeResult(run, 'Custom POST');
+		assert.equal(error, undefined);
+		assert.deepEqual(items[0].body, { name: 'Müller-Flotte ⚡', nested: { ids: [1, 2, 3] }, cjk: '充電' });
+		const received = sandbox.requests.find((request) => request.target === '/rest/v1/echo/orders');
+		assert.equal(received.bodyText, '{"name":"Müller-Flotte ⚡","nested":{"ids":[1,2,3]},"cjk":"充電"}');
+	});
+	check('Site → Get Many: every site, simplified', () => {
+		const { items } = nodeResult(run, 'Sites');
+		assert.deepEqual(items.map((site) => site.id), sandbox.sites.map((site) => site.id));
+		assert.equal(typeof items[0].chargingPointCount, 'number');
+	});
+	check('Site → Get: the raw site with its fuse tree', () => {
+		const { items } = nodeResult(run, 'Site');
+		assert.deepEqual(items[0], sandbox.sites.find((site) => site.id === SITE));
+	});
+	check(`Charging Event → Get Many, Return All: ${events.length} events across pages, once each, in order`, () => {
+		const { items, error } = nodeResult(run, 'Events All');
+		assert.equal(error, undefined);
+		assert.deepEqual(items.map((event) => event.transaction_id), events.map((event) => event.transaction_id));
+		const pages = sandbox.requests.filter((request) => request.target.startsWith(`/rest/v1/charging-events/site/${SITE}?`) && request.target.includes('2026-12-31'));
+		assert.ok(pages.length >= 3, `expected several pages, saw ${pages.length}`);
+	});
+	check('Charging Event → Get Many, Limit 5 sorted descending', () => {
+		const { items } = nodeResult(run, 'Events Limit');
+		assert.equal(items.length, 5);
+		const starts = items.map((event) => Date.parse(event.start_time));
+		assert.deepEqual(starts, [...starts].sort((a, b) => b - a));
+	});
+	check('wrong secret: 401 with the helpful message (variant and how to switch)', () => {
+		const { items } = nodeResult(run, 'Wrong Secret');
+		assert.match(items[0].error, /ChargePilot answered 401/);
+		assert.match(items[0].error, /signature/i);
+		assert.match(items[0].description, /"Full Path" variant/);
+		assert.match(items[0].description, /switch Signed Path to "Relative Path"/);
+	});
+	check("n8n's HTTP Request node with the ChargePilot credential (legacy uri path)", () => {
+		const { items, error } = nodeResult(run, 'HTTP Request');
+		assert.equal(error, undefined);
+		assert.equal(items[0].path, '/rest/v1/echo/via-http-node');
+		assert.deepEqual(items[0].query, { to: '2026-02-01T00:00:00Z', who: 'Jürgen & Co' });
+	});
+	check('sandbox verified every signature (only the wrong secret was rejected)', () => {
+		const rejected = sandbox.requests.filter((request) => !request.auth.ok);
+		assert.ok(sandbox.requests.length > 10);
+		assert.ok(rejected.length >= 1);
+		for (const request of rejected) assert.equal(request.status, 401);
+		assert.ok(rejected.every((request) => request.target === '/rest/v1/sites'), JSON.stringify(rejected.map((r) => r.target)));
+	});
+}
+
+/** Example workflows from examples/, pointed at the sandbox credential. */
+function exampleWorkflows() {
+	const dir = path.join(REPO, 'examples');
+	if (!fs.existsSync(dir)) return [];
+	return fs
+		.readdirSync(dir)
+		.filter((file) => file.endsWith('.json'))
+		.map((file) => ({ file, workflow: JSON.parse(fs.readFileSync(path.join(dir, file), 'utf8')) }));
+}
+
+async function runLine(line, tarball) {
+	const sandbox = await startSandbox({ signedPath: 'full', eventCount: 2500 });
+	const instance = await createInstance(line, tarball);
+	console.log(`\nn8n ${instance.version} (line ${line}), user folder ${instance.userFolder}, sandbox ${sandbox.baseUrl}`);
+	try {
+		const imported = await instance.importCredentials(credentials(sandbox));
+		console.log(`  import:credentials ${imported.ms} ms`);
+		const workflow = scenarioWorkflow(sandbox);
+		await instance.importWorkflow(workflow);
+		const { run, ms, exitCode } = await instance.execute(workflow.id);
+		console.log(`  execute ${ms} ms (exit ${exitCode})`);
+		check(`n8n ${instance.version} loaded the community package (no "Unrecognized node type")`, () => assert.ok(run.data.resultData.runData.Ping));
+		scenarioChecks(sandbox, run);
+
+		for (const { file, workflow: example } of exampleWorkflows()) {
+			sandbox.clearRequests();
+			const copy = JSON.parse(JSON.stringify(example).replaceAll('"id":"REPLACE_WITH_YOUR_CREDENTIAL_ID"', `"id":"${GOOD.id}"`));
+			await instance.importWorkflow(copy);
+			const result = await instance.execute(copy.id);
+			check(`example ${file} runs against the sandbox`, () => {
+				assert.equal(result.run.status, 'success', JSON.stringify(result.run.data.resultData.error ?? {}).slice(0, 500));
+				assert.ok(sandbox.requests.length > 0);
+				assert.ok(sandbox.requests.every((request) => request.auth.ok));
+			});
+		}
+	} catch (error) {
+		failed++;
+		console.log(`  FAIL line ${line}: ${error.stack || error}`);
+	} finally {
+		await sandbox.close();
+		if (!keep) instance.cleanup();
+	}
+}
+
+async function main() {
+	const started = Date.now();
+	const { tarball, files } = packPackage();
+	console.log(`packed ${path.basename(tarball)} (${files.length} files)`);
+	for (const line of lines) await runLine(line, tarball);
+	fs.rmSync(path.dirname(tarball), { recursive: true, force: true });
+	console.log(`\ne2e done in ${Math.round((Date.now() - started) / 1000)} s`);
+	console.log(`${passed} passed, ${failed} failed`);
+	process.exitCode = failed === 0 && passed > 0 ? 0 : 1;
+}
+
+main().catch((error) => {
+	console.error(error);
+	process.exitCode = 1;
+});
