@@ -87,7 +87,7 @@ async function createInstance(line, tarball) {
 	 * Runs an n8n command without blocking this process's event loop (the sandbox it talks to
 	 * lives here). Bounded: killed after five minutes.
 	 */
-	async function n8n(args, { allowFail = false } = {}) {
+	async function n8n(args, { allowFail = false, retried = false } = {}) {
 		const started = Date.now();
 		const child = spawn(n8nBin, args, { env, cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
 		const stdout = [];
@@ -101,7 +101,11 @@ async function createInstance(line, tarball) {
 		}).finally(() => clearTimeout(timer));
 		const result = { status, stdout: Buffer.concat(stdout).toString('utf8'), stderr: Buffer.concat(stderr).toString('utf8'), ms: Date.now() - started };
 		if (result.status !== 0 && !allowFail) {
-			throw new Error(`n8n ${args.join(' ')} exited ${result.status}\n${result.stdout.slice(-4000)}\n${result.stderr.slice(-4000)}`);
+			const detail = `n8n ${args.join(' ')} exited ${result.status}\n${result.stdout.slice(-4000)}\n${result.stderr.slice(-4000)}`;
+			if (retried) throw new Error(detail);
+			// A shared machine can make n8n's start-up fail (e.g. a port taken meanwhile): say so, try once more.
+			console.log(`  note: ${detail.split('\n')[0]}; retrying once`);
+			return await n8n(args, { allowFail, retried: true });
 		}
 		return result;
 	}
@@ -129,7 +133,12 @@ async function createInstance(line, tarball) {
 		},
 		/** Runs a workflow; returns the parsed IRun (n8n 2.41.1 may SIGSEGV after printing it, see harness README). */
 		async execute(workflowId) {
-			const result = await n8n(['execute', `--id=${workflowId}`, '--rawOutput'], { allowFail: true });
+			let result = await n8n(['execute', `--id=${workflowId}`, '--rawOutput'], { allowFail: true });
+			const hasRun = (output) => output.split('\n').indexOf('{') >= 0;
+			if (!hasRun(result.stdout)) {
+				console.log(`  note: n8n execute exited ${result.status} without run data; retrying once`);
+				result = await n8n(['execute', `--id=${workflowId}`, '--rawOutput'], { allowFail: true });
+			}
 			const lines = result.stdout.split('\n');
 			const start = lines.indexOf('{');
 			const end = lines.indexOf('}', start);

@@ -221,20 +221,29 @@ async function runLine(line, tarball) {
 		check(`n8n ${instance.version} loaded the community package (no "Unrecognized node type")`, () => assert.ok(run.data.resultData.runData.Ping));
 		scenarioChecks(sandbox, run);
 
+		// Recent sessions, so the examples' relative windows (yesterday, last 24 hours) find data.
+		sandbox.addEvents(
+			SITE,
+			Array.from({ length: 24 }, (_v, k) => ({ start_time: new Date(Date.now() - (2 * k + 1) * 3_600_000), duration: 3000, energy_wh: 18_000 + 1_500 * k })),
+		);
 		for (const { file, workflow: example } of exampleWorkflows()) {
 			sandbox.clearRequests();
 			const copy = JSON.parse(JSON.stringify(example).replaceAll('"id":"REPLACE_WITH_YOUR_CREDENTIAL_ID"', `"id":"${GOOD.id}"`));
 			await instance.importWorkflow(copy);
 			const result = await instance.execute(copy.id);
-			check(`example ${file} runs against the sandbox`, () => {
+			check(`example ${file} runs against the sandbox and its last node outputs data`, () => {
 				assert.equal(result.run.status, 'success', JSON.stringify(result.run.data.resultData.error ?? {}).slice(0, 500));
 				assert.ok(sandbox.requests.length > 0);
 				assert.ok(sandbox.requests.every((request) => request.auth.ok));
+				const last = copy.nodes.find((node) => !copy.connections[node.name]);
+				const { items, error } = nodeResult(result.run, last.name);
+				assert.equal(error, undefined);
+				assert.ok(items.length > 0, `"${last.name}" produced no items`);
 			});
 		}
 	} catch (error) {
 		failed++;
-		console.log(`  FAIL line ${line}: ${error.stack || error}`);
+		console.log(`  FAIL line ${line}: ${String(error.message).slice(0, 6000)}`);
 	} finally {
 		await sandbox.close();
 		if (!keep) instance.cleanup();
