@@ -45,9 +45,11 @@ test("n8n's package loader loads the node and the credential with their icons an
 	const loader = new PackageDirectoryLoader(ROOT);
 	await loader.loadAll();
 	expect(loader.packageName).toBe('n8n-nodes-chargepilot');
-	expect(Object.keys(loader.nodeTypes)).toEqual(['chargePilot']);
+	expect(Object.keys(loader.nodeTypes).sort()).toEqual(['chargePilot', 'chargePilotTrigger']);
 	expect(Object.keys(loader.credentialTypes)).toEqual(['chargePilotApi']);
-	const [description] = loader.types.nodes;
+	const description = loader.types.nodes.find((node) => node.name === 'chargePilot')!;
+	const trigger = loader.types.nodes.find((node) => node.name === 'chargePilotTrigger')!;
+	expect(trigger.polling).toBe(true);
 	expect(description.name).toBe('chargePilot');
 	expect(description.usableAsTool).toBe(true);
 	expect(description.credentials).toEqual([{ name: 'chargePilotApi', required: true }]);
@@ -59,7 +61,7 @@ test("n8n's package loader loads the node and the credential with their icons an
 	expect(description.codex?.categories).toContain('Data & Storage');
 	const [credential] = loader.types.credentials;
 	expect(credential.name).toBe('chargePilotApi');
-	expect(credential.supportedNodes).toEqual(['chargePilot']);
+	expect(credential.supportedNodes?.sort()).toEqual(['chargePilot', 'chargePilotTrigger']);
 	for (const icon of Object.values(credential.iconUrl as Record<string, string>)) {
 		expect(existsSync(path.join(ROOT, icon.replace(/^icons\/n8n-nodes-chargepilot\//, '')))).toBe(true);
 	}

@@ -7,7 +7,7 @@
 import path from 'node:path';
 
 import { mock } from 'jest-mock-extended';
-import { ExecutionLifecycleHooks, LoadOptionsContext, WorkflowExecute } from 'n8n-core';
+import { ExecutionLifecycleHooks, LoadOptionsContext, PollContext, WorkflowExecute } from 'n8n-core';
 import type {
 	ICredentialDataDecryptedObject,
 	ICredentialType,
@@ -219,4 +219,52 @@ export async function searchSites(credentials: ICredentialDataDecryptedObject, f
 	const search = nodeType.methods?.listSearch?.searchSites;
 	if (!search) throw new Error('searchSites is not registered');
 	return await search.call(context, filter);
+}
+
+/* eslint-disable @typescript-eslint/no-require-imports */
+function loadTrigger(): INodeType {
+	const { ChargePilotTrigger } = require(path.join(DIST, 'nodes/ChargePilotTrigger/ChargePilotTrigger.node.js'));
+	return new ChargePilotTrigger();
+}
+/* eslint-enable @typescript-eslint/no-require-imports */
+
+export const TRIGGER_TYPE = 'n8n-nodes-chargepilot.chargePilotTrigger';
+
+export interface PollOptions {
+	parameters: Record<string, unknown>;
+	credentials: ICredentialDataDecryptedObject;
+	/** The workflow's static data from an earlier poll (as n8n stores it between polls and restarts). */
+	staticData?: IDataObject;
+	mode?: 'trigger' | 'manual';
+}
+
+/**
+ * One poll of the ChargePilot Trigger through n8n-core's real PollContext. Returns the emitted
+ * items and the workflow's static data afterwards (a JSON copy, as n8n persists it).
+ */
+export async function pollTrigger(options: PollOptions): Promise<{ items: INodeExecutionData[] | null; staticData: IDataObject }> {
+	const { credentialType } = loadBuilt();
+	const trigger = loadTrigger();
+	const node: INode = {
+		id: 'c0ffee00-0000-4000-8000-000000000001',
+		name: 'ChargePilot Trigger',
+		type: TRIGGER_TYPE,
+		typeVersion: 1,
+		position: [0, 0],
+		parameters: options.parameters as INodeParameters,
+		credentials: { chargePilotApi: { id: 'cred-1', name: 'ChargePilot Sandbox' } },
+	};
+	const workflow = new Workflow({
+		id: 'poll-test',
+		nodes: [node],
+		connections: {},
+		nodeTypes: new TestNodeTypes({ [TRIGGER_TYPE]: trigger }),
+		active: true,
+		staticData: JSON.parse(JSON.stringify(options.staticData ?? {})),
+	});
+	const credentialsHelper = new TestCredentialsHelper(credentialType, options.credentials);
+	const hooks = new ExecutionLifecycleHooks('trigger', 'poll-test-execution', mock());
+	const context = new PollContext(workflow, node, additionalDataFor(hooks, credentialsHelper), options.mode ?? 'trigger', 'activate');
+	const result = await trigger.poll!.call(context);
+	return { items: result ? result[0] : null, staticData: JSON.parse(JSON.stringify(workflow.staticData)) };
 }

@@ -4,6 +4,7 @@ import type {
 	IHttpRequestMethods,
 	IHttpRequestOptions,
 	ILoadOptionsFunctions,
+	IPollFunctions,
 } from 'n8n-workflow';
 import { sleep } from 'n8n-workflow';
 
@@ -12,7 +13,7 @@ import { CREDENTIAL_TYPE } from '../../../credentials/chargepilot/constants';
 import { apiErrorFromResponse, errorCodeOf, transportError, type HttpResponse } from './errors';
 import { DEFAULT_RETRY, parseRetryAfter, retryDelayMs, shouldRetry, type RetrySettings } from './retry';
 
-export type ApiContext = IExecuteFunctions | ILoadOptionsFunctions;
+export type ApiContext = IExecuteFunctions | ILoadOptionsFunctions | IPollFunctions;
 
 export const DEFAULT_TIMEOUT_MS = 60_000;
 
