@@ -1,20 +1,10 @@
-/** Ping and Custom Request in n8n's real engine, against the sandbox. */
+/** Ping and Custom Request in n8n's real engine, against the sandbox(). */
 import { runNode } from '../harness/engine';
-import { sandboxCredentials, startSandbox, type Sandbox } from '../harness/sandbox';
+import { sandboxCredentials, useSandbox } from '../harness/sandbox';
 
-let sandbox: Sandbox;
-beforeAll(async () => {
-	sandbox = await startSandbox({ signedPath: 'full' });
-});
-afterAll(async () => {
-	await sandbox.close();
-});
-beforeEach(() => {
-	sandbox.clearRequests();
-	sandbox.configure({ signedPath: 'full', faults: null });
-});
+const sandbox = useSandbox({ signedPath: 'full' }, { signedPath: 'full' });
 
-const creds = () => sandboxCredentials(sandbox);
+const creds = () => sandboxCredentials(sandbox());
 
 describe('Ping', () => {
 	test('returns the API answer and the latency, one item per input item, paired', async () => {
@@ -26,7 +16,7 @@ describe('Ping', () => {
 			expect(typeof item.json.latencyMs).toBe('number');
 			expect(item.pairedItem).toEqual({ item: index });
 		});
-		expect(sandbox.requests.map((r) => `${r.method} ${r.target}`)).toEqual(['GET /rest/v1/ping', 'GET /rest/v1/ping']);
+		expect(sandbox().requests.map((r) => `${r.method} ${r.target}`)).toEqual(['GET /rest/v1/ping', 'GET /rest/v1/ping']);
 	});
 
 	test('operation alone (no resource) defaults to the API resource', async () => {
@@ -52,7 +42,7 @@ describe('Custom Request', () => {
 			credentials: creds(),
 		});
 		expect(error).toBeUndefined();
-		expect(sandbox.requests[0].auth.ok).toBe(true);
+		expect(sandbox().requests[0].auth.ok).toBe(true);
 		expect(items[0].json.query).toEqual({ from: '2026-01-01T00:00:00Z', q: ['a&b c+d', 'ü'] });
 	});
 
@@ -71,7 +61,7 @@ describe('Custom Request', () => {
 			credentials: creds(),
 		});
 		expect(error).toBeUndefined();
-		const received = sandbox.requests[0];
+		const received = sandbox().requests[0];
 		expect(received.auth.ok).toBe(true);
 		expect(received.bodyText).toBe('{"name":"Müller-Flotte ⚡","limits":{"max":32}}');
 		expect(received.headers['x-request-id']).toBe('abc-123');
@@ -86,32 +76,32 @@ describe('Custom Request', () => {
 			credentials: creds(),
 		});
 		expect(error).toBeUndefined();
-		expect(items.length).toBe(sandbox.sites.length);
-		expect(items.map((i) => i.json.id)).toEqual(sandbox.sites.map((s) => s.id));
+		expect(items.length).toBe(sandbox().sites.length);
+		expect(items.map((i) => i.json.id)).toEqual(sandbox().sites.map((s) => s.id));
 		expect(items.every((i) => (i.pairedItem as { item: number }).item === 0)).toBe(true);
 	});
 
 	test('without splitting, an array answer is one item under "data"', async () => {
 		const { items } = await runNode({ parameters: { ...base, method: 'GET', path: '/sites' }, credentials: creds() });
 		expect(items).toHaveLength(1);
-		expect((items[0].json.data as unknown[]).length).toBe(sandbox.sites.length);
+		expect((items[0].json.data as unknown[]).length).toBe(sandbox().sites.length);
 	});
 
 	test('relative signed path works when the server checks that variant', async () => {
-		sandbox.configure({ signedPath: 'relative' });
-		const { error } = await runNode({ parameters: { ...base, method: 'GET', path: '/sites' }, credentials: sandboxCredentials(sandbox, { signedPath: 'relative' }) });
+		sandbox().configure({ signedPath: 'relative' });
+		const { error } = await runNode({ parameters: { ...base, method: 'GET', path: '/sites' }, credentials: sandboxCredentials(sandbox(), { signedPath: 'relative' }) });
 		expect(error).toBeUndefined();
-		expect(sandbox.requests[0].auth.variant).toBe('relative');
+		expect(sandbox().requests[0].auth.variant).toBe('relative');
 	});
 
 	test('a wrong secret fails with a 401 that names the variant used and how to switch', async () => {
-		const { error } = await runNode({ parameters: { ...base, method: 'GET', path: '/sites' }, credentials: sandboxCredentials(sandbox, { apiSecret: 'wrong-secret' }) });
+		const { error } = await runNode({ parameters: { ...base, method: 'GET', path: '/sites' }, credentials: sandboxCredentials(sandbox(), { apiSecret: 'wrong-secret' }) });
 		expect(error?.message).toMatch(/401/);
 		expect(error?.message).toMatch(/signature/i);
 		expect(error?.description).toMatch(/"Full Path" variant/);
 		expect(error?.description).toMatch(/switch Signed Path to "Relative Path"/);
 		// A 401 is not retried: exactly one request went out.
-		expect(sandbox.requests).toHaveLength(1);
+		expect(sandbox().requests).toHaveLength(1);
 	});
 
 	test('404 carries ChargePilot\'s message and a hint', async () => {
@@ -136,7 +126,7 @@ describe('Custom Request', () => {
 		expect(items[2].json.error).toMatch(/Path \(item 2\).*absolute URL/);
 		expect(items[3].json.result).toBe('ChargePilot Rest API is available');
 		// The bad path never reached the network.
-		expect(sandbox.requests.map((r) => r.target)).toEqual(['/rest/v1/sites', '/rest/v1/sites/nope', '/rest/v1/ping']);
+		expect(sandbox().requests.map((r) => r.target)).toEqual(['/rest/v1/sites', '/rest/v1/sites/nope', '/rest/v1/ping']);
 	});
 });
 
@@ -157,7 +147,7 @@ describe('Custom Request: bad input gives a clear error naming field and item, a
 	])('%s', async (_name, parameters, message) => {
 		const { error } = await runNode({ parameters: { ...base, ...parameters }, credentials: creds() });
 		expect(error?.message).toMatch(message);
-		expect(sandbox.requests).toHaveLength(0);
+		expect(sandbox().requests).toHaveLength(0);
 	});
 
 	test.each([
@@ -165,8 +155,8 @@ describe('Custom Request: bad input gives a clear error naming field and item, a
 		['empty API secret', { apiSecret: '' }, /API Secret is empty/],
 		['custom base URL that is not http(s)', { baseUrl: 'ftp://127.0.0.1/rest/v1' }, /must start with http/],
 	])('credential: %s', async (_name, override, message) => {
-		const { error } = await runNode({ parameters: { resource: 'api', operation: 'ping' }, credentials: sandboxCredentials(sandbox, override) });
+		const { error } = await runNode({ parameters: { resource: 'api', operation: 'ping' }, credentials: sandboxCredentials(sandbox(), override) });
 		expect(error?.message).toMatch(message);
-		expect(sandbox.requests).toHaveLength(0);
+		expect(sandbox().requests).toHaveLength(0);
 	});
 });

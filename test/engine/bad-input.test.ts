@@ -2,19 +2,12 @@
  * Bad-input matrix over every user-facing parameter: wrong types, empty, oversized, control
  * characters. Values come through expressions, as from upstream data, so n8n's own parameter
  * checks do not catch them first. Each must fail with the field and the item named, and nothing
- * may reach the sandbox. Each case runs as item 1 of two items, behind a valid item 0.
+ * may reach the sandbox(). Each case runs as item 1 of two items, behind a valid item 0.
  */
 import { runNode } from '../harness/engine';
-import { sandboxCredentials, startSandbox, type Sandbox } from '../harness/sandbox';
+import { sandboxCredentials, useSandbox } from '../harness/sandbox';
 
-let sandbox: Sandbox;
-beforeAll(async () => {
-	sandbox = await startSandbox();
-});
-afterAll(async () => {
-	await sandbox.close();
-});
-beforeEach(() => sandbox.clearRequests());
+const sandbox = useSandbox();
 
 const TEN_MB = 'x'.repeat(10 * 1024 * 1024);
 const rl = (value: unknown) => ({ __rl: true, mode: 'id', value });
@@ -77,7 +70,7 @@ const cases: Case[] = [
 ];
 
 test.each(cases)('%s', async (_name, parameters, good, bad, message) => {
-	const { items, error } = await runNode({ parameters, credentials: sandboxCredentials(sandbox), items: [{ v: good }, { v: bad }], continueOnFail: true });
+	const { items, error } = await runNode({ parameters, credentials: sandboxCredentials(sandbox()), items: [{ v: good }, { v: bad }], continueOnFail: true });
 	expect(error).toBeUndefined();
 	expect(items).toHaveLength(items[0].json.error ? 2 : items.length);
 	const failed = items.filter((item) => item.json.error);
@@ -86,18 +79,18 @@ test.each(cases)('%s', async (_name, parameters, good, bad, message) => {
 	expect(String(failed[0].json.error)).toMatch(message);
 	expect(String(failed[0].json.description ?? '')).not.toBe('');
 	// Only item 0 went out, and only that item's request.
-	expect(sandbox.requests.length).toBeGreaterThanOrEqual(1);
-	expect(sandbox.requests.every((request) => !request.bodyText.includes('DROP') && request.target.length < 2000)).toBe(true);
-	const goodOnly = await runNode({ parameters, credentials: sandboxCredentials(sandbox), items: [{ v: good }] });
+	expect(sandbox().requests.length).toBeGreaterThanOrEqual(1);
+	expect(sandbox().requests.every((request) => !request.bodyText.includes('DROP') && request.target.length < 2000)).toBe(true);
+	const goodOnly = await runNode({ parameters, credentials: sandboxCredentials(sandbox()), items: [{ v: good }] });
 	expect(goodOnly.error).toBeUndefined();
 }, 30_000);
 
 test('without Continue On Fail, a bad item stops the run with the same error and nothing more is sent', async () => {
 	const { error } = await runNode({
 		parameters: { ...custom, path: fromItem, options: { concurrency: 1 } },
-		credentials: sandboxCredentials(sandbox),
+		credentials: sandboxCredentials(sandbox()),
 		items: [{ v: 'https://elsewhere.example' }, { v: '/echo/never' }],
 	});
 	expect(error?.message).toMatch(/Path \(item 0\).*absolute URL/);
-	expect(sandbox.requests).toHaveLength(0);
+	expect(sandbox().requests).toHaveLength(0);
 });

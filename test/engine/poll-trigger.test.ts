@@ -6,29 +6,18 @@
 import type { IDataObject } from 'n8n-workflow';
 
 import { pollTrigger } from '../harness/engine';
-import { sandboxCredentials, startSandbox, type Sandbox } from '../harness/sandbox';
+import { sandboxCredentials, useSandbox } from '../harness/sandbox';
 
 const SITE = 'site-berlin-depot';
 const OTHER = 'site-amsterdam-office';
 const MINUTE = 60_000;
-let sandbox: Sandbox;
+const sandbox = useSandbox({}, { truncateAbove: null });
 
-beforeAll(async () => {
-	sandbox = await startSandbox();
-});
-afterAll(async () => {
-	await sandbox.close();
-});
-beforeEach(() => {
-	sandbox.clearRequests();
-	sandbox.configure({ truncateAbove: null, faults: null });
-});
-
-const creds = () => sandboxCredentials(sandbox);
+const creds = () => sandboxCredentials(sandbox());
 const oneSite = (site = SITE, options: IDataObject = {}) => ({ siteScope: 'one', siteId: { __rl: true, mode: 'id', value: site }, options });
 const ago = (ms: number) => new Date(Date.now() - ms);
 const ids = (items: Array<{ json: IDataObject }> | null) => (items ?? []).map((item) => item.json.transaction_id);
-const add = (site: string, starts: Date[]) => sandbox.addEvents(site, starts.map((start) => ({ start_time: start, duration: 600 }))).map((event) => event.transaction_id);
+const add = (site: string, starts: Date[]) => sandbox().addEvents(site, starts.map((start) => ({ start_time: start, duration: 600 }))).map((event) => event.transaction_id);
 
 test('first activation starts from now; new events are emitted once, in order, with their site', async () => {
 	add(SITE, [ago(30 * MINUTE)]); // already there before activation: not emitted
@@ -42,7 +31,7 @@ test('first activation starts from now; new events are emitted once, in order, w
 
 	const third = await pollTrigger({ parameters: oneSite(), credentials: creds(), staticData: second.staticData });
 	expect(third.items).toBeNull();
-	expect(sandbox.requests.every((request) => request.auth.ok)).toBe(true);
+	expect(sandbox().requests.every((request) => request.auth.ok)).toBe(true);
 });
 
 test('ties, late arrivals and a restart: each event exactly once', async () => {
@@ -76,10 +65,10 @@ test('ties, late arrivals and a restart: each event exactly once', async () => {
 test('an unreachable API fails the poll visibly and keeps the remembered position', async () => {
 	const { staticData } = await pollTrigger({ parameters: oneSite(), credentials: creds() });
 	const waiting = add(SITE, [ago(2 * MINUTE)]);
-	sandbox.failNext(10, { reset: true });
+	sandbox().failNext(10, { reset: true });
 	await expect(pollTrigger({ parameters: oneSite(SITE, { lookbackHours: 24 }), credentials: creds(), staticData })).rejects.toThrow(/connection was reset|failed/);
-	sandbox.configure({ faults: null });
-	(sandbox as unknown as { clearFailNext(): void }).clearFailNext();
+	sandbox().configure({ faults: null });
+	sandbox().clearFailNext();
 	const recovered = await pollTrigger({ parameters: oneSite(), credentials: creds(), staticData });
 	expect(ids(recovered.items)).toEqual(waiting);
 });
@@ -104,7 +93,7 @@ test('a truncated window is split until every event is read; if even one minute 
 	const site = 'site-los-angeles-showroom';
 	const { staticData } = await pollTrigger({ parameters: oneSite(site), credentials: creds() });
 	const added = add(site, [ago(50 * MINUTE), ago(40 * MINUTE), ago(30 * MINUTE), ago(20 * MINUTE), ago(10 * MINUTE)]);
-	sandbox.configure({ truncateAbove: 2 });
+	sandbox().configure({ truncateAbove: 2 });
 	const { items, staticData: after } = await pollTrigger({ parameters: oneSite(site), credentials: creds(), staticData });
 	expect(ids(items)).toEqual(added);
 

@@ -6,22 +6,11 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 import { runNode } from '../harness/engine';
-import { sandboxCredentials, startSandbox, type Sandbox } from '../harness/sandbox';
+import { sandboxCredentials, useSandbox } from '../harness/sandbox';
 
-let sandbox: Sandbox;
-beforeAll(async () => {
-	sandbox = await startSandbox();
-});
-afterAll(async () => {
-	await sandbox.close();
-});
-beforeEach(() => {
-	sandbox.clearRequests();
-	sandbox.resetStats();
-	sandbox.configure({ faults: null });
-});
+const sandbox = useSandbox();
 
-const creds = () => sandboxCredentials(sandbox);
+const creds = () => sandboxCredentials(sandbox());
 const fastRetry = { maxAttempts: 8, maxRetryWait: 0.02 };
 const echo = (options: Record<string, unknown> = {}) => ({
 	resource: 'api',
@@ -32,7 +21,7 @@ const echo = (options: Record<string, unknown> = {}) => ({
 });
 
 test('1,000 items with 20% injected faults on GETs: 1,000 right answers, none lost or duplicated', async () => {
-	sandbox.configure({ faults: { rates: { '429': 0.04, '502': 0.04, '503': 0.04, '504': 0.04, reset: 0.04 }, faultSeed: 7, retryAfter: 0 } });
+	sandbox().configure({ faults: { rates: { '429': 0.04, '502': 0.04, '503': 0.04, '504': 0.04, reset: 0.04 }, faultSeed: 7, retryAfter: 0 } });
 	const items = Array.from({ length: 1000 }, (_v, n) => ({ n }));
 	const { items: out, error } = await runNode({ parameters: echo({ ...fastRetry, concurrency: 8 }), credentials: creds(), items });
 	expect(error).toBeUndefined();
@@ -41,23 +30,23 @@ test('1,000 items with 20% injected faults on GETs: 1,000 right answers, none lo
 		expect(item.pairedItem).toEqual({ item: index });
 		expect(item.json.path).toBe(`/rest/v1/echo/item/${index}`);
 	});
-	expect(sandbox.stats.faultsInjected).toBeGreaterThan(150);
+	expect(sandbox().stats.faultsInjected).toBeGreaterThan(150);
 	// Each item was answered exactly once with 200.
-	const served = sandbox.requests.filter((r) => r.status === 200).map((r) => r.target);
+	const served = sandbox().requests.filter((r) => r.status === 200).map((r) => r.target);
 	expect(served).toHaveLength(1000);
 	expect(new Set(served).size).toBe(1000);
 	// Every attempt was signed afresh and verified.
-	expect(sandbox.requests.filter((r) => r.status === 401)).toHaveLength(0);
+	expect(sandbox().requests.filter((r) => r.status === 401)).toHaveLength(0);
 }, 120_000);
 
 test('retries off + continue on fail: 1,000 outputs, failures as error items naming status and attempts', async () => {
-	sandbox.configure({ faults: { rates: { '503': 0.1, '502': 0.1 }, faultSeed: 11 } });
+	sandbox().configure({ faults: { rates: { '503': 0.1, '502': 0.1 }, faultSeed: 11 } });
 	const items = Array.from({ length: 1000 }, (_v, n) => ({ n }));
 	const { items: out, error } = await runNode({ parameters: echo({ maxAttempts: 1, concurrency: 8 }), credentials: creds(), items, continueOnFail: true });
 	expect(error).toBeUndefined();
 	expect(out).toHaveLength(1000);
 	const failed = out.filter((item) => item.json.error);
-	expect(failed.length).toBe(sandbox.stats.faultsInjected);
+	expect(failed.length).toBe(sandbox().stats.faultsInjected);
 	expect(failed.length).toBeGreaterThan(100);
 	for (const item of failed) {
 		expect(item.json.error).toMatch(/ChargePilot answered 50[23] to GET \/echo\/item\/\d+: .*\(1 attempt\)/);
@@ -68,41 +57,41 @@ test('retries off + continue on fail: 1,000 outputs, failures as error items nam
 		expect(item.pairedItem).toEqual({ item: index });
 		if (!item.json.error) expect(item.json.path).toBe(`/rest/v1/echo/item/${index}`);
 	});
-	expect(sandbox.requests).toHaveLength(1000);
+	expect(sandbox().requests).toHaveLength(1000);
 }, 120_000);
 
 test('429 honours Retry-After (seconds) and the wait is capped by Max Retry Wait', async () => {
-	sandbox.failNext(1, { status: 429, retryAfter: 1 });
+	sandbox().failNext(1, { status: 429, retryAfter: 1 });
 	const started = Date.now();
 	const { items, error } = await runNode({ parameters: echo({ maxAttempts: 3, maxRetryWait: 5 }), credentials: creds(), items: [{ n: 1 }] });
 	expect(error).toBeUndefined();
 	expect(items[0].json.path).toBe('/rest/v1/echo/item/1');
-	const [first, second] = sandbox.requests;
+	const [first, second] = sandbox().requests;
 	expect(first.status).toBe(429);
 	expect(second.status).toBe(200);
 	expect(Date.now() - started).toBeGreaterThanOrEqual(950);
 
-	sandbox.clearRequests();
-	sandbox.failNext(1, { status: 429, retryAfter: 3600 });
+	sandbox().clearRequests();
+	sandbox().failNext(1, { status: 429, retryAfter: 3600 });
 	const capped = Date.now();
 	await runNode({ parameters: echo({ maxAttempts: 2, maxRetryWait: 0.2 }), credentials: creds(), items: [{ n: 2 }] });
 	expect(Date.now() - capped).toBeLessThan(3000);
-	expect(sandbox.requests.map((r) => r.status)).toEqual([429, 200]);
+	expect(sandbox().requests.map((r) => r.status)).toEqual([429, 200]);
 });
 
 test('Retry-After as an HTTP date is honoured', async () => {
-	sandbox.failNext(1, { status: 503, retryAfter: new Date(Date.now() + 1500).toUTCString() });
+	sandbox().failNext(1, { status: 503, retryAfter: new Date(Date.now() + 1500).toUTCString() });
 	const started = Date.now();
 	const { error } = await runNode({ parameters: echo({ maxAttempts: 2, maxRetryWait: 5 }), credentials: creds(), items: [{ n: 3 }] });
 	expect(error).toBeUndefined();
 	expect(Date.now() - started).toBeGreaterThanOrEqual(400);
-	expect(sandbox.requests.map((r) => r.status)).toEqual([503, 200]);
+	expect(sandbox().requests.map((r) => r.status)).toEqual([503, 200]);
 });
 
 test('each retry is signed afresh: a new timestamp when time has passed', async () => {
-	sandbox.failNext(1, { status: 503, retryAfter: 1 });
+	sandbox().failNext(1, { status: 503, retryAfter: 1 });
 	await runNode({ parameters: echo({ maxAttempts: 2, maxRetryWait: 2 }), credentials: creds(), items: [{ n: 4 }] });
-	const [first, second] = sandbox.requests;
+	const [first, second] = sandbox().requests;
 	expect(second.headers['x-req-timestamp']).not.toBe(first.headers['x-req-timestamp']);
 	expect(second.headers['x-signature']).not.toBe(first.headers['x-signature']);
 	expect(second.auth.ok).toBe(true);
@@ -112,47 +101,47 @@ describe('POST and PATCH are not repeated when the request may have arrived', ()
 	const post = (options: Record<string, unknown>) => ({ resource: 'api', operation: 'customRequest', method: 'POST', path: '/echo/order', body: '{"a":1}', options });
 
 	test('503 on POST: no retry by default', async () => {
-		sandbox.failNext(1, { status: 503 });
+		sandbox().failNext(1, { status: 503 });
 		const { error } = await runNode({ parameters: post({ maxAttempts: 4, maxRetryWait: 0.01 }), credentials: creds() });
 		expect(error?.message).toMatch(/503.*\(1 attempt\)/);
-		expect(sandbox.requests).toHaveLength(1);
+		expect(sandbox().requests).toHaveLength(1);
 	});
 
 	test('connection reset on POST: no retry by default', async () => {
-		sandbox.failNext(1, { reset: true });
+		sandbox().failNext(1, { reset: true });
 		const { error } = await runNode({ parameters: post({ maxAttempts: 4, maxRetryWait: 0.01 }), credentials: creds() });
 		expect(error?.message).toMatch(/connection was reset|socket hang up/);
-		expect(sandbox.requests).toHaveLength(1);
+		expect(sandbox().requests).toHaveLength(1);
 	});
 
 	test('429 on POST is retried (the server refused it)', async () => {
-		sandbox.failNext(1, { status: 429 });
+		sandbox().failNext(1, { status: 429 });
 		const { error } = await runNode({ parameters: post({ maxAttempts: 4, maxRetryWait: 0.01 }), credentials: creds() });
 		expect(error).toBeUndefined();
-		expect(sandbox.requests.map((r) => r.status)).toEqual([429, 200]);
+		expect(sandbox().requests.map((r) => r.status)).toEqual([429, 200]);
 	});
 
 	test('with "Retry POST and PATCH" on, a 503 POST is retried', async () => {
-		sandbox.failNext(1, { status: 503 });
+		sandbox().failNext(1, { status: 503 });
 		const { error } = await runNode({ parameters: post({ maxAttempts: 4, maxRetryWait: 0.01, retryNonIdempotent: true }), credentials: creds() });
 		expect(error).toBeUndefined();
-		expect(sandbox.requests.map((r) => r.status)).toEqual([503, 200]);
+		expect(sandbox().requests.map((r) => r.status)).toEqual([503, 200]);
 	});
 });
 
 test('a timeout gives a clear error with the timeout and the attempts', async () => {
-	sandbox.failNext(2, { delayMs: 1500 });
+	sandbox().failNext(2, { delayMs: 1500 });
 	const { error } = await runNode({ parameters: echo({ timeout: 300, maxAttempts: 2, maxRetryWait: 0.01 }), credentials: creds(), items: [{ n: 5 }] });
 	expect(error?.message).toMatch(/no answer within the timeout \(timeout 300 ms\) \(after 2 attempts\)/);
 	expect(error?.description).toMatch(/Raise the Timeout/);
 });
 
 test('malformed JSON is retried for GET and reported clearly when it persists', async () => {
-	sandbox.failNext(1, { malformed: true });
+	sandbox().failNext(1, { malformed: true });
 	const ok = await runNode({ parameters: echo({ maxAttempts: 2, maxRetryWait: 0.01 }), credentials: creds(), items: [{ n: 6 }] });
 	expect(ok.error).toBeUndefined();
 	expect(ok.items[0].json.path).toBe('/rest/v1/echo/item/6');
-	sandbox.failNext(2, { malformed: true });
+	sandbox().failNext(2, { malformed: true });
 	const bad = await runNode({ parameters: echo({ maxAttempts: 2, maxRetryWait: 0.01 }), credentials: creds(), items: [{ n: 7 }] });
 	expect(bad.error?.message).toMatch(/not valid JSON \(after 2 attempts\)/);
 });

@@ -1,28 +1,18 @@
-/** Sites and charging events in n8n's real engine, against the sandbox. */
+/** Sites and charging events in n8n's real engine, against the sandbox(). */
 import { runNode, searchSites } from '../harness/engine';
-import { sandboxCredentials, startSandbox, type Sandbox } from '../harness/sandbox';
+import { sandboxCredentials, useSandbox } from '../harness/sandbox';
 
 const MAIN = 'site-berlin-depot';
-let sandbox: Sandbox;
-beforeAll(async () => {
-	sandbox = await startSandbox({ eventCount: 6000 });
-});
-afterAll(async () => {
-	await sandbox.close();
-});
-beforeEach(() => {
-	sandbox.clearRequests();
-	sandbox.configure({ truncateAbove: null, truncated: false, listEnvelope: 'array' });
-});
+const sandbox = useSandbox({ eventCount: 6000 }, { truncateAbove: null, truncated: false, listEnvelope: 'array' });
 
-const creds = () => sandboxCredentials(sandbox);
+const creds = () => sandboxCredentials(sandbox());
 const byList = (value: string) => ({ __rl: true, mode: 'list', value });
 const byId = (value: string) => ({ __rl: true, mode: 'id', value });
 
 function eventsBetween(from: string, to: string) {
 	const start = Date.parse(from);
 	const end = Date.parse(to);
-	return sandbox.getEvents(MAIN).filter((event) => {
+	return sandbox().getEvents(MAIN).filter((event) => {
 		const t = Date.parse(String(event.start_time));
 		return t >= start && t < end;
 	});
@@ -32,7 +22,7 @@ describe('Site', () => {
 	test('Get Many, simplified: one item per site with the summary fields', async () => {
 		const { items, error } = await runNode({ parameters: { resource: 'site', operation: 'getAll', returnAll: true }, credentials: creds() });
 		expect(error).toBeUndefined();
-		expect(items.map((i) => i.json.id)).toEqual(sandbox.sites.map((s) => s.id));
+		expect(items.map((i) => i.json.id)).toEqual(sandbox().sites.map((s) => s.id));
 		const berlin = items.find((i) => i.json.id === MAIN)!.json;
 		expect(Object.keys(berlin).sort()).toEqual(['chargingPointCount', 'chargingStationCount', 'controller', 'controllerId', 'controllerSerialNo', 'id', 'name', 'timezone']);
 		expect(berlin.timezone).toBe('Europe/Berlin');
@@ -41,35 +31,35 @@ describe('Site', () => {
 	});
 
 	test('Get Many, raw, with a limit; also when the API wraps the list in an object', async () => {
-		sandbox.configure({ listEnvelope: 'object' });
+		sandbox().configure({ listEnvelope: 'object' });
 		const { items, error } = await runNode({ parameters: { resource: 'site', operation: 'getAll', returnAll: false, limit: 2, simplify: false }, credentials: creds() });
 		expect(error).toBeUndefined();
 		expect(items).toHaveLength(2);
-		expect(items[0].json).toEqual(sandbox.sites[0]);
+		expect(items[0].json).toEqual(sandbox().sites[0]);
 		expect(Array.isArray(items[0].json.fuse_tree)).toBe(true);
 	});
 
 	test('Get by ID and from the list give the site; the ID is one encoded path segment', async () => {
 		const fromList = await runNode({ parameters: { resource: 'site', operation: 'get', siteId: byList(MAIN), simplify: false }, credentials: creds() });
-		expect(fromList.items[0].json).toEqual(sandbox.sites.find((s) => s.id === MAIN));
+		expect(fromList.items[0].json).toEqual(sandbox().sites.find((s) => s.id === MAIN));
 		const weird = await runNode({ parameters: { resource: 'site', operation: 'get', siteId: byId('a/b?c') }, credentials: creds() });
 		expect(weird.error?.message).toMatch(/404/);
-		expect(sandbox.requests.map((r) => r.target)).toEqual([`/rest/v1/sites/${MAIN}`, '/rest/v1/sites/a%2Fb%3Fc']);
+		expect(sandbox().requests.map((r) => r.target)).toEqual([`/rest/v1/sites/${MAIN}`, '/rest/v1/sites/a%2Fb%3Fc']);
 	});
 
 	test('Get with no site selected fails naming the field and item, nothing sent', async () => {
 		const { error } = await runNode({ parameters: { resource: 'site', operation: 'get', siteId: byId('={{ "" }}') }, credentials: creds() });
 		expect(error?.message).toMatch(/Site \(item 0\): no site is selected/);
-		expect(sandbox.requests).toHaveLength(0);
+		expect(sandbox().requests).toHaveLength(0);
 	});
 
 	test('list search: every site, searchable by name', async () => {
 		const all = await searchSites(creds());
-		expect(all.results.map((r) => r.value).sort()).toEqual(sandbox.sites.map((s) => String(s.id)).sort());
+		expect(all.results.map((r) => r.value).sort()).toEqual(sandbox().sites.map((s) => String(s.id)).sort());
 		expect(all.results.find((r) => r.value === MAIN)?.name).toMatch(/Berlin.*\(Europe\/Berlin\)/);
 		const filtered = await searchSites(creds(), 'amsterdam');
 		expect(filtered.results.map((r) => r.value)).toEqual(['site-amsterdam-office']);
-		expect(sandbox.requests.every((r) => r.auth.ok)).toBe(true);
+		expect(sandbox().requests.every((r) => r.auth.ok)).toBe(true);
 	});
 });
 
@@ -85,18 +75,18 @@ describe('Charging Event → Get Many', () => {
 		expect(error).toBeUndefined();
 		expect(items.map((i) => i.json.transaction_id)).toEqual(expected.map((e) => e.transaction_id));
 		expect(new Set(items.map((i) => i.json.transaction_id)).size).toBe(items.length);
-		const pages = sandbox.requests.map((r) => new URL(`http://x${r.target}`).searchParams);
+		const pages = sandbox().requests.map((r) => new URL(`http://x${r.target}`).searchParams);
 		expect(pages.length).toBe(Math.ceil(expected.length / 1000));
 		expect(pages.map((p) => p.get('skip'))).toEqual(pages.map((_p, i) => String(i * 1000)));
 		expect(pages.every((p) => p.get('take') === '1000' && p.get('from') === from && p.get('to') === to)).toBe(true);
-		expect(sandbox.requests.every((r) => r.auth.ok)).toBe(true);
+		expect(sandbox().requests.every((r) => r.auth.ok)).toBe(true);
 	});
 
 	test('Limit stops early without fetching further pages', async () => {
 		const { items } = await runNode({ parameters: { ...base, returnAll: false, limit: 1500 }, credentials: creds() });
 		expect(items).toHaveLength(1500);
 		expect(items.map((i) => i.json.transaction_id)).toEqual(eventsBetween(from, to).slice(0, 1500).map((e) => e.transaction_id));
-		const takes = sandbox.requests.map((r) => new URL(`http://x${r.target}`).searchParams.get('take'));
+		const takes = sandbox().requests.map((r) => new URL(`http://x${r.target}`).searchParams.get('take'));
 		expect(takes).toEqual(['1000', '500']);
 	});
 
@@ -113,7 +103,7 @@ describe('Charging Event → Get Many', () => {
 			timezone: 'Europe/Berlin',
 		});
 		expect(error).toBeUndefined();
-		const first = new URL(`http://x${sandbox.requests[0].target}`).searchParams;
+		const first = new URL(`http://x${sandbox().requests[0].target}`).searchParams;
 		// 01:00 in Berlin (CET, +01:00) is midnight UTC.
 		expect(first.get('from')).toBe('2026-03-01T00:00:00Z');
 		expect(first.get('to')).toBe('2026-03-15T00:00:00Z');
@@ -127,7 +117,7 @@ describe('Charging Event → Get Many', () => {
 	});
 
 	test('a truncated result is flagged on every event and warned about, not dropped silently', async () => {
-		sandbox.configure({ truncateAbove: 1200 });
+		sandbox().configure({ truncateAbove: 1200 });
 		const { items, error, hints } = await runNode({ parameters: { ...base, returnAll: true }, credentials: creds() });
 		expect(error).toBeUndefined();
 		expect(items).toHaveLength(1200);
@@ -136,7 +126,7 @@ describe('Charging Event → Get Many', () => {
 	});
 
 	test('Fail When Truncated turns the warning into an error', async () => {
-		sandbox.configure({ truncated: true });
+		sandbox().configure({ truncated: true });
 		const { error } = await runNode({ parameters: { ...base, returnAll: true, options: { failOnTruncated: true } }, credentials: creds() });
 		expect(error?.message).toMatch(/truncated/);
 	});
@@ -159,7 +149,7 @@ describe('Charging Event → Get Many', () => {
 		])('%s', async (_name, parameters, message) => {
 			const { error } = await runNode({ parameters: { ...base, returnAll: true, ...parameters }, credentials: creds() });
 			expect(error?.message).toMatch(message);
-			expect(sandbox.requests).toHaveLength(0);
+			expect(sandbox().requests).toHaveLength(0);
 		});
 
 		test('From left empty by an expression', async () => {

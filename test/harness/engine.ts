@@ -157,24 +157,35 @@ function additionalDataFor(hooks: ExecutionLifecycleHooks, credentialsHelper: Te
 	return additionalData;
 }
 
+/** A workflow of this one node, as n8n builds it from stored JSON. */
+function singleNodeWorkflow(node: INode, nodeType: INodeType, extra: { settings?: IDataObject; staticData?: IDataObject; active?: boolean } = {}): Workflow {
+	return new Workflow({
+		id: 'engine-test',
+		nodes: [node],
+		connections: {},
+		nodeTypes: new TestNodeTypes({ [node.type]: nodeType }),
+		active: extra.active ?? false,
+		settings: extra.settings,
+		staticData: extra.staticData,
+	});
+}
+
+/** The additional data of an execution whose credential store hands out `credentials`. */
+function executionDeps(credentialType: ICredentialType, credentials: ICredentialDataDecryptedObject, mode: 'manual' | 'trigger' = 'manual') {
+	const credentialsHelper = new TestCredentialsHelper(credentialType, credentials);
+	const hooks = new ExecutionLifecycleHooks(mode, 'engine-test-execution', mock());
+	return { credentialsHelper, hooks, additionalData: additionalDataFor(hooks, credentialsHelper) };
+}
+
 /** Runs the ChargePilot node once on the given input items in the real engine. */
 export async function runNode(options: RunOptions): Promise<RunResult> {
 	const { nodeType, credentialType } = loadBuilt();
 	const node = chargePilotNode(options.parameters as INodeParameters, options.continueOnFail ?? false);
-	const workflow = new Workflow({
-		id: 'engine-test',
-		nodes: [node],
-		connections: {},
-		nodeTypes: new TestNodeTypes({ [NODE_TYPE]: nodeType }),
-		active: false,
-		settings: { timezone: options.timezone ?? 'UTC' },
-	});
-	const credentialsHelper = new TestCredentialsHelper(credentialType, options.credentials);
-	const hooks = new ExecutionLifecycleHooks('manual', 'engine-test-execution', mock());
+	const workflow = singleNodeWorkflow(node, nodeType, { settings: { timezone: options.timezone ?? 'UTC' } });
+	const { credentialsHelper, hooks, additionalData } = executionDeps(credentialType, options.credentials);
 	let finished: (run: IRun) => void = () => undefined;
 	const done = new Promise<IRun>((resolve) => (finished = resolve));
 	hooks.addHandler('workflowExecuteAfter', (fullRunData) => finished(fullRunData));
-	const additionalData = additionalDataFor(hooks, credentialsHelper);
 
 	const input = (options.items ?? [{}]).map((json) => ({ json: json as IDataObject }));
 	const runExecutionData = {
@@ -206,16 +217,8 @@ export async function runNode(options: RunOptions): Promise<RunResult> {
 export async function searchSites(credentials: ICredentialDataDecryptedObject, filter?: string): Promise<INodeListSearchResult> {
 	const { nodeType, credentialType } = loadBuilt();
 	const node = chargePilotNode({ resource: 'site', operation: 'get' }, false);
-	const workflow = new Workflow({
-		id: 'engine-test',
-		nodes: [node],
-		connections: {},
-		nodeTypes: new TestNodeTypes({ [NODE_TYPE]: nodeType }),
-		active: false,
-	});
-	const credentialsHelper = new TestCredentialsHelper(credentialType, credentials);
-	const hooks = new ExecutionLifecycleHooks('manual', 'engine-test-execution', mock());
-	const context = new LoadOptionsContext(workflow, node, additionalDataFor(hooks, credentialsHelper), 'parameters.siteId');
+	const workflow = singleNodeWorkflow(node, nodeType);
+	const context = new LoadOptionsContext(workflow, node, executionDeps(credentialType, credentials).additionalData, 'parameters.siteId');
 	const search = nodeType.methods?.listSearch?.searchSites;
 	if (!search) throw new Error('searchSites is not registered');
 	return await search.call(context, filter);
@@ -254,17 +257,9 @@ export async function pollTrigger(options: PollOptions): Promise<{ items: INodeE
 		parameters: options.parameters as INodeParameters,
 		credentials: { chargePilotApi: { id: 'cred-1', name: 'ChargePilot Sandbox' } },
 	};
-	const workflow = new Workflow({
-		id: 'poll-test',
-		nodes: [node],
-		connections: {},
-		nodeTypes: new TestNodeTypes({ [TRIGGER_TYPE]: trigger }),
-		active: true,
-		staticData: JSON.parse(JSON.stringify(options.staticData ?? {})),
-	});
-	const credentialsHelper = new TestCredentialsHelper(credentialType, options.credentials);
-	const hooks = new ExecutionLifecycleHooks('trigger', 'poll-test-execution', mock());
-	const context = new PollContext(workflow, node, additionalDataFor(hooks, credentialsHelper), options.mode ?? 'trigger', 'activate');
+	const workflow = singleNodeWorkflow(node, trigger, { active: true, staticData: JSON.parse(JSON.stringify(options.staticData ?? {})) });
+	const { additionalData } = executionDeps(credentialType, options.credentials, 'trigger');
+	const context = new PollContext(workflow, node, additionalData, options.mode ?? 'trigger', 'activate');
 	const result = await trigger.poll!.call(context);
 	return { items: result ? result[0] : null, staticData: JSON.parse(JSON.stringify(workflow.staticData)) };
 }

@@ -25,6 +25,7 @@ export interface Sandbox {
 	addEvents(siteId: string, countOrEvents: number | unknown[]): Array<Record<string, unknown>>;
 	getEvents(siteId: string): Array<Record<string, unknown>>;
 	failNext(n: number, fault: Record<string, unknown>): void;
+	clearFailNext(): void;
 	close(): Promise<void>;
 }
 
@@ -39,5 +40,29 @@ export function sandboxCredentials(sandbox: Sandbox, overrides: Record<string, u
 		apiSecret: sandbox.apiSecret,
 		signedPath: 'full',
 		...overrides,
+	};
+}
+
+/**
+ * One sandbox for a test file: started before its tests, closed after, with the request log (and
+ * the given runtime settings) reset before each test. Returns a getter.
+ */
+export function useSandbox(options: Record<string, unknown> = {}, resetTo: Record<string, unknown> = {}): () => Sandbox {
+	let sandbox: Sandbox | undefined;
+	beforeAll(async () => {
+		sandbox = await startSandbox(options);
+	});
+	afterAll(async () => {
+		await sandbox?.close();
+	});
+	beforeEach(() => {
+		sandbox?.clearRequests();
+		sandbox?.resetStats();
+		sandbox?.clearFailNext();
+		sandbox?.configure({ faults: null, ...resetTo });
+	});
+	return () => {
+		if (!sandbox) throw new Error('the sandbox is not started');
+		return sandbox;
 	};
 }

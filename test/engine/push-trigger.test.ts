@@ -1,0 +1,451 @@
+/**
+ * ChargePilot Push Trigger: the built node's webhook() run through n8n-core's real WebhookContext,
+ * as n8n's WebhookService.runWebhook does it (real parameter resolution, real getCredentials via
+ * the credentials helper, real request and response objects as far as the node uses them), with
+ * a fake Express request and response. Also n8n's package loader on a package.json that lists the
+ * trigger, the credential test and the (no-op) webhook lifecycle.
+ */
+import { mkdtempSync, rmSync, symlinkSync, writeFileSync, readFileSync, existsSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+
+import { mock } from 'jest-mock-extended';
+import { PackageDirectoryLoader, WebhookContext } from 'n8n-core';
+import type {
+	ICredentialDataDecryptedObject,
+	ICredentialsDecrypted,
+	ICredentialTestFunctions,
+	ICredentialType,
+	IDataObject,
+	IHookFunctions,
+	INode,
+	INodeType,
+	INodeTypes,
+	IVersionedNodeType,
+	IWebhookData,
+	IWebhookFunctions,
+	IWebhookResponseData,
+	IWorkflowExecuteAdditionalData,
+} from 'n8n-workflow';
+import { NodeHelpers, Workflow } from 'n8n-workflow';
+
+import { DIST, TestCredentialsHelper } from '../harness/engine';
+
+const NODE_TYPE = 'n8n-nodes-chargepilot.chargePilotPushTrigger';
+const KEY = 'k3y-Push-0123456789abcdef-ZYXW';
+const NODE_FILE = 'nodes/ChargePilotPushTrigger/ChargePilotPushTrigger.node.js';
+const CREDENTIAL_FILE = 'credentials/ChargePilotPushApi.credentials.js';
+
+/* eslint-disable @typescript-eslint/no-require-imports */
+function loadBuilt(): { nodeType: INodeType; credentialType: ICredentialType } {
+	const nodeFile = path.join(DIST, NODE_FILE);
+	if (!existsSync(nodeFile)) throw new Error(`${nodeFile} is missing: run npm run build first`);
+	const { ChargePilotPushTrigger } = require(nodeFile);
+	const { ChargePilotPushApi } = require(path.join(DIST, CREDENTIAL_FILE));
+	return { nodeType: new ChargePilotPushTrigger(), credentialType: new ChargePilotPushApi() };
+}
+/* eslint-enable @typescript-eslint/no-require-imports */
+
+class TestNodeTypes implements INodeTypes {
+	constructor(private readonly types: Record<string, INodeType>) {}
+
+	getByName(nodeType: string): INodeType | IVersionedNodeType {
+		return this.getByNameAndVersion(nodeType);
+	}
+
+	getByNameAndVersion(nodeType: string): INodeType {
+		const type = this.types[nodeType];
+		if (!type) throw new Error(`Unknown node type ${nodeType}`);
+		return type;
+	}
+
+	getKnownTypes() {
+		return {};
+	}
+}
+
+/** ChargePilot's payload fields (docs §6.1): one AC session (no SoC) and one DC session. */
+const AC_SESSION = {
+	TransactionID: 184467,
+	ChargerID: 'DE*TMH*E0001',
+	ConnectorID: 1,
+	StartAt: '2026-03-02T06:12:09Z',
+	EndAt: '2026-03-02T09:40:51Z',
+	Id: '04A1B2C3D4E5F6',
+	EnergyDelivered: 21840,
+	InitialSoC: null,
+	EndSoC: null,
+};
+const DC_SESSION = { ...AC_SESSION, TransactionID: 184468, ChargerID: 'HPC-07', ConnectorID: 2, EnergyDelivered: 48213.5, InitialSoC: 12, EndSoC: 80 };
+const THIRD_SESSION = { ...AC_SESSION, TransactionID: 184469, Id: 'Müller ⚡ card', EnergyDelivered: 0 };
+
+interface FakeResponse {
+	statusCode: number;
+	headers: Record<string, string>;
+	body?: string;
+	ended: boolean;
+	setHeader(name: string, value: string): void;
+	end(body?: string): void;
+}
+
+function fakeResponse(): FakeResponse {
+	return {
+		statusCode: 200,
+		headers: {},
+		ended: false,
+		setHeader(name, value) {
+			this.headers[name.toLowerCase()] = value;
+		},
+		end(body) {
+			if (this.ended) throw new Error('response ended twice');
+			this.ended = true;
+			this.body = body;
+		},
+	};
+}
+
+interface PushOptions {
+	/** Request headers (lower-case names, as Node gives them); default: the right key and JSON. */
+	headers?: Record<string, string>;
+	/** Raw body: a string is sent as UTF-8 bytes; an object/array is JSON-encoded. */
+	raw?: unknown;
+	/** Leave out rawBody and give only n8n's parsed body. */
+	parsedOnly?: unknown;
+	credentials?: ICredentialDataDecryptedObject;
+	parameters?: Record<string, unknown>;
+}
+
+interface PushResult {
+	result: IWebhookResponseData;
+	status: number;
+	json: IDataObject | undefined;
+	text: string | undefined;
+	response: FakeResponse;
+	webhookData: IWebhookData;
+}
+
+const JSON_HEADERS = { 'content-type': 'application/json', 'ocp-apim-subscription-key': KEY };
+
+function node(parameters: Record<string, unknown>): INode {
+	return {
+		id: '0b8c54c4-1d0e-4a47-9c3f-2f8a5d7e9b10',
+		name: 'ChargePilot Push Trigger',
+		type: NODE_TYPE,
+		typeVersion: 1,
+		position: [0, 0],
+		webhookId: '5c8f1a3e-2b7d-4e59-8a61-9d0c3b2e7f44',
+		parameters: parameters as INode['parameters'],
+		credentials: { chargePilotPushApi: { id: 'push-cred-1', name: 'ChargePilot Push' } },
+	};
+}
+
+/** One push through webhook() in a real WebhookContext, as n8n's WebhookService.runWebhook does it. */
+async function push(options: PushOptions = {}): Promise<PushResult> {
+	const { nodeType, credentialType } = loadBuilt();
+	const triggerNode = node(options.parameters ?? {});
+	const workflow = new Workflow({
+		id: 'push-test',
+		nodes: [triggerNode],
+		connections: {},
+		nodeTypes: new TestNodeTypes({ [NODE_TYPE]: nodeType }),
+		active: true,
+		settings: { timezone: 'UTC' },
+	});
+	// The Workflow constructor applied the parameter defaults, as in n8n.
+	const workflowNode = workflow.getNode(triggerNode.name) as INode;
+
+	const headers = options.headers ?? JSON_HEADERS;
+	const rawText = options.raw === undefined ? undefined : typeof options.raw === 'string' ? options.raw : JSON.stringify(options.raw);
+	const request = {
+		method: 'POST',
+		url: '/webhook/chargepilot-sessions',
+		headers,
+		params: {},
+		query: {},
+		...(options.parsedOnly !== undefined ? { body: options.parsedOnly } : {}),
+		...(rawText !== undefined ? { rawBody: Buffer.from(rawText, 'utf8') } : {}),
+	};
+	const response = fakeResponse();
+
+	const credentialsHelper = new TestCredentialsHelper(credentialType, options.credentials ?? { subscriptionKey: KEY });
+	const additionalData = mock<Record<string, unknown>>({ currentNodeParameters: undefined }) as unknown as IWorkflowExecuteAdditionalData;
+	additionalData.credentialsHelper = credentialsHelper;
+	const plain = additionalData as unknown as Record<string, unknown>;
+	for (const optional of ['evalLlmMockHandler', 'executionId', 'encryptedRunnerIdentity', 'parentExecution', 'executionTimeoutTimestamp', 'userId', 'executionContext']) {
+		plain[optional] = undefined;
+	}
+	plain.httpRequest = request;
+	plain.httpResponse = response;
+
+	// The webhook as n8n registers it: the path expression resolved against the node's parameters.
+	const [description] = nodeType.description.webhooks ?? [];
+	const nodePath = workflow.expression.getSimpleParameterValue(workflowNode, description.path, 'webhook', {}) as string;
+	const webhookData: IWebhookData = {
+		httpMethod: description.httpMethod as IWebhookData['httpMethod'],
+		node: workflowNode.name,
+		path: NodeHelpers.getNodeWebhookPath(workflow.id, workflowNode, nodePath, description.isFullPath as boolean),
+		webhookDescription: description,
+		workflowId: workflow.id,
+		workflowExecuteAdditionalData: additionalData,
+	};
+
+	const context = new WebhookContext(workflow, workflowNode, additionalData, 'webhook', webhookData, [], null);
+	const webhook = nodeType.webhook as (this: IWebhookFunctions) => Promise<IWebhookResponseData>;
+	const result = await webhook.call(context);
+	let json: IDataObject | undefined;
+	try {
+		json = response.body === undefined ? undefined : (JSON.parse(response.body) as IDataObject);
+	} catch {
+		json = undefined;
+	}
+	return { result, status: response.statusCode, json, text: response.body, response, webhookData };
+}
+
+function expectNothingStarted(outcome: PushResult, status: number, message: RegExp) {
+	expect(outcome.status).toBe(status);
+	expect(outcome.response.ended).toBe(true);
+	expect(outcome.response.headers['content-type']).toMatch(/^application\/json/);
+	expect(outcome.json?.message).toMatch(message);
+	expect(outcome.result).toEqual({ noWebhookResponse: true });
+	expect(outcome.result.workflowData).toBeUndefined();
+	expect(outcome.text ?? '').not.toContain(KEY);
+}
+
+describe('webhook registration', () => {
+	test('POST on the configured path, full path, answered by the node', async () => {
+		const outcome = await push({ raw: AC_SESSION });
+		expect(outcome.webhookData.httpMethod).toBe('POST');
+		expect(outcome.webhookData.path).toBe('chargepilot-sessions');
+		const custom = await push({ raw: AC_SESSION, parameters: { path: 'tmh/push' } });
+		expect(custom.webhookData.path).toBe('tmh/push');
+	});
+
+	test('the webhook lifecycle has nothing to register at ChargePilot: every method succeeds', async () => {
+		const { nodeType } = loadBuilt();
+		const methods = nodeType.webhookMethods?.default;
+		expect(methods && Object.keys(methods).sort()).toEqual(['checkExists', 'create', 'delete']);
+		for (const method of ['checkExists', 'create', 'delete'] as const) {
+			await expect(methods![method].call({} as IHookFunctions)).resolves.toBe(true);
+		}
+	});
+});
+
+describe('valid pushes', () => {
+	test('one session object: 200 {"received": 1}, one item with the payload as sent', async () => {
+		const outcome = await push({ raw: AC_SESSION });
+		expect(outcome.status).toBe(200);
+		expect(outcome.json).toEqual({ received: 1 });
+		expect(outcome.response.headers['content-type']).toBe('application/json; charset=utf-8');
+		expect(outcome.result.noWebhookResponse).toBe(true);
+		expect(outcome.result.workflowData).toEqual([[{ json: AC_SESSION }]]);
+	});
+
+	test('an array of sessions: one item per session, in order, fields untouched', async () => {
+		const outcome = await push({ raw: [AC_SESSION, DC_SESSION, THIRD_SESSION] });
+		expect(outcome.status).toBe(200);
+		expect(outcome.json).toEqual({ received: 3 });
+		expect(outcome.result.workflowData).toHaveLength(1);
+		expect(outcome.result.workflowData?.[0].map((item) => item.json)).toEqual([AC_SESSION, DC_SESSION, THIRD_SESSION]);
+	});
+
+	test('a large push (2,000 sessions) gives 2,000 items', async () => {
+		const sessions = Array.from({ length: 2000 }, (_v, k) => ({ ...AC_SESSION, TransactionID: 200000 + k }));
+		const outcome = await push({ raw: sessions });
+		expect(outcome.json).toEqual({ received: 2000 });
+		expect(outcome.result.workflowData?.[0]).toHaveLength(2000);
+		expect(outcome.result.workflowData?.[0][1999].json.TransactionID).toBe(201999);
+	});
+
+	test('unknown fields are kept as sent (the field list is second-hand)', async () => {
+		const session = { ...AC_SESSION, SiteName: 'Depot Nord', Extra: { nested: [1, 2] } };
+		const outcome = await push({ raw: session });
+		expect(outcome.result.workflowData).toEqual([[{ json: session }]]);
+	});
+
+	test('Content-Type with charset and mixed case, a UTF-8 BOM and surrounding whitespace are accepted', async () => {
+		const outcome = await push({
+			headers: { ...JSON_HEADERS, 'content-type': 'Application/JSON; charset=UTF-8' },
+			raw: `\uFEFF  ${JSON.stringify([THIRD_SESSION])}\n`,
+		});
+		expect(outcome.status).toBe(200);
+		expect(outcome.result.workflowData).toEqual([[{ json: THIRD_SESSION }]]);
+	});
+
+	test('without the raw bytes, the body n8n parsed is used', async () => {
+		const outcome = await push({ parsedOnly: [AC_SESSION, DC_SESSION] });
+		expect(outcome.json).toEqual({ received: 2 });
+		expect(outcome.result.workflowData?.[0].map((item) => item.json)).toEqual([AC_SESSION, DC_SESSION]);
+	});
+
+	test('spaces or a line break around the stored key do not matter', async () => {
+		const outcome = await push({ raw: AC_SESSION, credentials: { subscriptionKey: `  ${KEY}\n` } });
+		expect(outcome.status).toBe(200);
+	});
+
+	test('an empty array is acknowledged with 200 {"received": 0} and starts nothing', async () => {
+		const outcome = await push({ raw: [] });
+		expect(outcome.status).toBe(200);
+		expect(outcome.json).toEqual({ received: 0 });
+		expect(outcome.result).toEqual({ noWebhookResponse: true });
+	});
+
+	test('Include Headers adds _headers without the subscription key, Authorization or Cookie', async () => {
+		const headers = {
+			...JSON_HEADERS,
+			'user-agent': 'ChargePilot-Push/1.0',
+			'x-request-id': 'abc-123',
+			authorization: 'Bearer something',
+			cookie: 'a=b',
+		};
+		const outcome = await push({ headers, raw: [AC_SESSION, DC_SESSION], parameters: { options: { includeHeaders: true } } });
+		const items = outcome.result.workflowData?.[0] ?? [];
+		expect(items).toHaveLength(2);
+		for (const item of items) {
+			expect(item.json._headers).toEqual({ 'content-type': 'application/json', 'user-agent': 'ChargePilot-Push/1.0', 'x-request-id': 'abc-123' });
+		}
+		expect(items[1].json).toMatchObject(DC_SESSION);
+		expect(JSON.stringify(items)).not.toContain(KEY);
+		// Off by default.
+		const plainOutcome = await push({ headers, raw: AC_SESSION });
+		expect(plainOutcome.result.workflowData?.[0][0].json).not.toHaveProperty('_headers');
+	});
+});
+
+describe('refused pushes start nothing', () => {
+	test('wrong key: 401', async () => {
+		const outcome = await push({ headers: { ...JSON_HEADERS, 'ocp-apim-subscription-key': `${KEY}x` }, raw: AC_SESSION });
+		expectNothingStarted(outcome, 401, /Invalid Ocp-Apim-Subscription-Key/);
+		expect(outcome.json?.error).toBe('Unauthorized');
+	});
+
+	test('wrong key of another length, and one differing only in case: 401', async () => {
+		for (const key of ['short', KEY.toLowerCase(), `${KEY} ${KEY}`]) {
+			const outcome = await push({ headers: { ...JSON_HEADERS, 'ocp-apim-subscription-key': key }, raw: AC_SESSION });
+			expectNothingStarted(outcome, 401, /Invalid Ocp-Apim-Subscription-Key/);
+		}
+	});
+
+	test('missing key, or an empty one: 401', async () => {
+		expectNothingStarted(await push({ headers: { 'content-type': 'application/json' }, raw: AC_SESSION }), 401, /Missing Ocp-Apim-Subscription-Key/);
+		expectNothingStarted(await push({ headers: { ...JSON_HEADERS, 'ocp-apim-subscription-key': '' }, raw: AC_SESSION }), 401, /Missing/);
+	});
+
+	test('the key in another header (Authorization, x-api-key) does not count', async () => {
+		const outcome = await push({ headers: { 'content-type': 'application/json', authorization: KEY, 'x-api-key': KEY }, raw: AC_SESSION });
+		expectNothingStarted(outcome, 401, /Missing/);
+	});
+
+	test('a credential without a key refuses everything', async () => {
+		const outcome = await push({ headers: { ...JSON_HEADERS, 'ocp-apim-subscription-key': '' }, raw: AC_SESSION, credentials: { subscriptionKey: '' } });
+		expectNothingStarted(outcome, 401, /Missing/);
+		const other = await push({ headers: { ...JSON_HEADERS, 'ocp-apim-subscription-key': 'anything' }, raw: AC_SESSION, credentials: { subscriptionKey: '  ' } });
+		expectNothingStarted(other, 401, /Invalid/);
+	});
+
+	test('the key is checked before anything else: wrong key with a bad body is 401, not 400', async () => {
+		const outcome = await push({ headers: { 'content-type': 'text/plain', 'ocp-apim-subscription-key': 'nope' }, raw: '{oops' });
+		expectNothingStarted(outcome, 401, /Invalid/);
+	});
+
+	test('wrong content type: 400', async () => {
+		const text = await push({ headers: { ...JSON_HEADERS, 'content-type': 'text/plain' }, raw: AC_SESSION });
+		expectNothingStarted(text, 400, /Expected Content-Type application\/json, got Content-Type "text\/plain"/);
+		expect(text.json?.error).toBe('Bad Request');
+		const form = await push({ headers: { ...JSON_HEADERS, 'content-type': 'application/x-www-form-urlencoded' }, raw: 'a=b' });
+		expectNothingStarted(form, 400, /Expected Content-Type application\/json/);
+		const missing = await push({ headers: { 'ocp-apim-subscription-key': KEY }, raw: AC_SESSION });
+		expectNothingStarted(missing, 400, /got no Content-Type/);
+	});
+
+	test('malformed JSON: 400', async () => {
+		const outcome = await push({ raw: '[{"TransactionID": 1,}' });
+		expectNothingStarted(outcome, 400, /^The body is not valid JSON \(/);
+	});
+
+	test('empty body: 400', async () => {
+		expectNothingStarted(await push({ raw: '' }), 400, /The body is empty/);
+		expectNothingStarted(await push({}), 400, /The body is empty/);
+		expectNothingStarted(await push({ parsedOnly: {} }), 400, /The body is empty/);
+	});
+
+	test('an array of non-objects: 400 naming the element', async () => {
+		expectNothingStarted(await push({ raw: [1, 2, 3] }), 400, /Element 0 of the array is a number, not a session object/);
+		expectNothingStarted(await push({ raw: [AC_SESSION, 'x'] }), 400, /Element 1 of the array is a string/);
+		expectNothingStarted(await push({ raw: [AC_SESSION, DC_SESSION, null] }), 400, /Element 2 of the array is null/);
+		expectNothingStarted(await push({ raw: [[AC_SESSION]] }), 400, /Element 0 of the array is an array/);
+		expectNothingStarted(await push({ raw: [AC_SESSION, {}] }), 400, /Element 1 of the array is an empty object/);
+	});
+
+	test('a body that is neither a session nor an array of sessions: 400', async () => {
+		expectNothingStarted(await push({ raw: '"hello"' }), 400, /The body is a string/);
+		expectNothingStarted(await push({ raw: '42' }), 400, /The body is a number/);
+		expectNothingStarted(await push({ raw: 'true' }), 400, /The body is a boolean/);
+		expectNothingStarted(await push({ raw: 'null' }), 400, /The body is null/);
+		expectNothingStarted(await push({ raw: '{}' }), 400, /The body is an empty object/);
+	});
+});
+
+describe('credential', () => {
+	const test_ = async (data: ICredentialDataDecryptedObject) => {
+		const { nodeType } = loadBuilt();
+		const fn = nodeType.methods?.credentialTest?.chargePilotPushApiTest;
+		if (!fn) throw new Error('chargePilotPushApiTest is not registered');
+		return await fn.call({} as ICredentialTestFunctions, { id: '1', name: 'Push', type: 'chargePilotPushApi', data } as ICredentialsDecrypted);
+	};
+
+	test('the node tests the credential locally (there is no ChargePilot endpoint to test a push key against)', async () => {
+		const { nodeType, credentialType } = loadBuilt();
+		expect(nodeType.description.credentials).toEqual([{ name: 'chargePilotPushApi', required: true, testedBy: 'chargePilotPushApiTest' }]);
+		expect(credentialType.name).toBe('chargePilotPushApi');
+		expect(credentialType.properties.map((p) => [p.name, p.typeOptions?.password])).toEqual([['subscriptionKey', true]]);
+		expect(credentialType.test).toBeUndefined();
+		expect(credentialType.authenticate).toBeUndefined();
+
+		await expect(test_({ subscriptionKey: KEY })).resolves.toMatchObject({ status: 'OK' });
+		await expect(test_({ subscriptionKey: '' })).resolves.toMatchObject({ status: 'Error', message: 'The Subscription Key is empty.' });
+		await expect(test_({})).resolves.toMatchObject({ status: 'Error' });
+		await expect(test_({ subscriptionKey: 'short-key' })).resolves.toMatchObject({ status: 'Error', message: expect.stringMatching(/only 9 characters/) });
+		await expect(test_({ subscriptionKey: `${KEY}\n${KEY}` })).resolves.toMatchObject({ status: 'Error', message: expect.stringMatching(/line break/) });
+		// The test's messages never contain the key.
+		const result = await test_({ subscriptionKey: 'abc\u00e9' });
+		expect(result.message).not.toContain('abc');
+	});
+});
+
+describe("n8n's package loader", () => {
+	test('loads the trigger and its credential (with icons and codex) from a package.json that lists them', async () => {
+		const root = mkdtempSync(path.join(os.tmpdir(), 'chargepilot-push-loader-'));
+		try {
+			const pkg = JSON.parse(readFileSync(path.resolve(__dirname, '..', '..', 'package.json'), 'utf8'));
+			pkg.n8n.credentials = [...new Set([...pkg.n8n.credentials, `dist/${CREDENTIAL_FILE}`])];
+			pkg.n8n.nodes = [...new Set([...pkg.n8n.nodes, `dist/${NODE_FILE}`])];
+			writeFileSync(path.join(root, 'package.json'), JSON.stringify(pkg));
+			symlinkSync(DIST, path.join(root, 'dist'), 'dir');
+			const loader = new PackageDirectoryLoader(root);
+			await loader.loadAll();
+			expect(Object.keys(loader.nodeTypes).sort()).toEqual(['chargePilot', 'chargePilotPushTrigger']);
+			expect(Object.keys(loader.credentialTypes).sort()).toEqual(['chargePilotApi', 'chargePilotPushApi']);
+			const description = loader.types.nodes.find((type) => type.name === 'chargePilotPushTrigger');
+			expect(description).toBeDefined();
+			expect(description?.group).toEqual(['trigger']);
+			expect(description?.inputs).toEqual([]);
+			expect(description?.usableAsTool).toBeUndefined();
+			expect(description?.webhooks).toEqual([
+				{ name: 'default', httpMethod: 'POST', responseMode: 'onReceived', path: '={{$parameter["path"]}}', isFullPath: true },
+			]);
+			expect(description?.codex?.categories).toContain('Data & Storage');
+			const iconUrl = description?.iconUrl as { light: string; dark: string };
+			for (const icon of [iconUrl.light, iconUrl.dark]) {
+				expect(icon).toMatch(/^icons\/n8n-nodes-chargepilot\/dist\/nodes\/ChargePilotPushTrigger\//);
+				expect(existsSync(path.join(root, icon.replace(/^icons\/n8n-nodes-chargepilot\//, '')))).toBe(true);
+			}
+			const credential = loader.types.credentials.find((type) => type.name === 'chargePilotPushApi');
+			expect(credential?.supportedNodes).toEqual(['chargePilotPushTrigger']);
+			for (const icon of Object.values(credential?.iconUrl as Record<string, string>)) {
+				expect(existsSync(path.join(root, icon.replace(/^icons\/n8n-nodes-chargepilot\//, '')))).toBe(true);
+			}
+		} finally {
+			rmSync(root, { recursive: true, force: true });
+		}
+	});
+});
