@@ -45,8 +45,8 @@ test("n8n's package loader loads the node and the credential with their icons an
 	const loader = new PackageDirectoryLoader(ROOT);
 	await loader.loadAll();
 	expect(loader.packageName).toBe('n8n-nodes-chargepilot');
-	expect(Object.keys(loader.nodeTypes).sort()).toEqual(['chargePilot', 'chargePilotTrigger']);
-	expect(Object.keys(loader.credentialTypes)).toEqual(['chargePilotApi']);
+	expect(Object.keys(loader.nodeTypes).sort()).toEqual(['chargePilot', 'chargePilotPushTrigger', 'chargePilotTrigger']);
+	expect(Object.keys(loader.credentialTypes)).toEqual(['chargePilotApi', 'chargePilotPushApi']);
 	const description = loader.types.nodes.find((node) => node.name === 'chargePilot')!;
 	const trigger = loader.types.nodes.find((node) => node.name === 'chargePilotTrigger')!;
 	expect(trigger.polling).toBe(true);
@@ -59,7 +59,7 @@ test("n8n's package loader loads the node and the credential with their icons an
 		expect(existsSync(path.join(ROOT, icon.replace(/^icons\/n8n-nodes-chargepilot\//, '')))).toBe(true);
 	}
 	expect(description.codex?.categories).toContain('Data & Storage');
-	const [credential] = loader.types.credentials;
+	const credential = loader.types.credentials.find((type) => type.name === 'chargePilotApi')!;
 	expect(credential.name).toBe('chargePilotApi');
 	expect(credential.supportedNodes?.sort()).toEqual(['chargePilot', 'chargePilotTrigger']);
 	for (const icon of Object.values(credential.iconUrl as Record<string, string>)) {

@@ -1,0 +1,156 @@
+'use strict';
+
+/**
+ * Memory of a process tree from /proc (Linux only): VmRSS / VmHWM of a process and of its
+ * descendants, sampled while it runs. VmHWM is the kernel's own peak-RSS counter, so the last
+ * sample before a process exits is its peak, whatever the sampling interval.
+ */
+
+const fs = require('node:fs');
+
+/** { rssKb, hwmKb } of a pid, or undefined when it is gone. */
+function memoryOf(pid) {
+	let text;
+	try {
+		text = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
+	} catch {
+		return undefined;
+	}
+	const rss = /^VmRSS:\s+(\d+)/m.exec(text);
+	const hwm = /^VmHWM:\s+(\d+)/m.exec(text);
+	const name = /^Name:\s+(.*)$/m.exec(text);
+	if (!rss || !hwm) return undefined; // a zombie has no memory lines
+	return { rssKb: Number(rss[1]), hwmKb: Number(hwm[1]), name: name ? name[1] : '?' };
+}
+
+/** Direct children of a pid (all its threads' children). */
+function childrenOf(pid) {
+	const out = [];
+	let tasks;
+	try {
+		tasks = fs.readdirSync(`/proc/${pid}/task`);
+	} catch {
+		return out;
+	}
+	for (const tid of tasks) {
+		try {
+			const text = fs.readFileSync(`/proc/${pid}/task/${tid}/children`, 'utf8').trim();
+			if (text) for (const child of text.split(/\s+/)) out.push(Number(child));
+		} catch {
+			// thread gone, or a kernel without CONFIG_PROC_CHILDREN: fall back below
+		}
+	}
+	if (out.length === 0 && !fs.existsSync(`/proc/${pid}/task/${pid}/children`)) return childrenByScan(pid);
+	return out;
+}
+
+function childrenByScan(pid) {
+	const out = [];
+	for (const entry of fs.readdirSync('/proc')) {
+		if (!/^\d+$/.test(entry)) continue;
+		try {
+			const stat = fs.readFileSync(`/proc/${entry}/stat`, 'utf8');
+			const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+			if (ppid === pid) out.push(Number(entry));
+		} catch {
+			// gone
+		}
+	}
+	return out;
+}
+
+/** Start time of a pid in clock ticks since boot (field 22 of /proc/<pid>/stat): tells a reused pid apart. */
+function startTimeOf(pid) {
+	try {
+		const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+		return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19];
+	} catch {
+		return undefined;
+	}
+}
+
+function descendantsOf(pid) {
+	const out = [];
+	const queue = [pid];
+	while (queue.length) {
+		for (const child of childrenOf(queue.shift())) {
+			out.push(child);
+			queue.push(child);
+		}
+	}
+	return out;
+}
+
+/**
+ * Samples a process tree every `intervalMs` until stop(). Keeps:
+ * - main: the root's last VmHWM (its peak RSS) and a time series of its VmRSS;
+ * - others: per descendant pid, its last VmHWM and name (e.g. n8n's task runner);
+ * - treePeakKb: the largest sum of VmRSS over the tree seen in one sample.
+ */
+function sampleTree(rootPid, intervalMs = 50) {
+	const state = { mainHwmKb: 0, series: [], others: new Map(), treePeakKb: 0, seen: new Map() };
+	const tick = () => {
+		const t = Date.now();
+		const main = memoryOf(rootPid);
+		let sum = 0;
+		if (main) {
+			state.mainHwmKb = Math.max(state.mainHwmKb, main.hwmKb);
+			state.series.push([t, main.rssKb]);
+			sum += main.rssKb;
+		}
+		for (const pid of descendantsOf(rootPid)) {
+			if (!state.seen.has(pid)) state.seen.set(pid, startTimeOf(pid));
+			const mem = memoryOf(pid);
+			if (!mem) continue;
+			sum += mem.rssKb;
+			const prev = state.others.get(pid);
+			state.others.set(pid, { name: mem.name, hwmKb: Math.max(prev ? prev.hwmKb : 0, mem.hwmKb) });
+		}
+		state.treePeakKb = Math.max(state.treePeakKb, sum);
+	};
+	tick();
+	const timer = setInterval(tick, intervalMs);
+	return {
+		state,
+		tick,
+		stop() {
+			clearInterval(timer);
+			return state;
+		},
+		/** Peak VmRSS of the root over samples taken in [fromMs, toMs]. */
+		peakBetween(fromMs, toMs) {
+			let peak = 0;
+			for (const [t, kb] of state.series) if (t >= fromMs && t <= toMs) peak = Math.max(peak, kb);
+			return peak;
+		},
+		/** VmRSS of the root in the last sample at or before t. */
+		rssAt(t) {
+			let kb = 0;
+			for (const [when, value] of state.series) {
+				if (when > t) break;
+				kb = value;
+			}
+			return kb;
+		},
+	};
+}
+
+/**
+ * Kills (SIGKILL) the processes of `seen` (pid -> start time, as sampleTree records them) that are
+ * still alive and still the same process (same start time, so never a reused pid); returns how many.
+ */
+function killAlive(seen) {
+	let killed = 0;
+	for (const [pid, started] of seen) {
+		if (started === undefined || startTimeOf(pid) !== started) continue;
+		try {
+			process.kill(pid, 'SIGKILL');
+			killed++;
+		} catch {
+			// gone meanwhile
+		}
+	}
+	return killed;
+}
+
+module.exports = { memoryOf, descendantsOf, startTimeOf, sampleTree, killAlive };

@@ -1,0 +1,223 @@
+#!/usr/bin/env node
+'use strict';
+
+/**
+ * `npm start` (= `npm run build && node scripts/start.js`): a local playground with the ChargePilot
+ * API sandbox and a real n8n 2.41.1 that has this package, an owner, a "ChargePilot Sandbox"
+ * credential and the example workflows. Everything listens on 127.0.0.1 only. Ctrl-C stops both.
+ * See scripts/start/playground.js for what happens and where the state lives.
+ */
+
+const path = require('node:path');
+
+const { Playground, PlaygroundError, DEFAULTS, REPO } = require('./start/playground');
+
+const USAGE = `Usage: npm start [-- options]      (or: node scripts/start.js [options] after npm run build)
+
+Starts the ChargePilot sandbox and n8n 2.41.1 with n8n-nodes-chargepilot on http://127.0.0.1:5678,
+with an owner account, a "ChargePilot Sandbox" credential and the example workflows.
+
+Options (environment variable in brackets):
+  --port N            n8n port (default ${DEFAULTS.n8nPort}) [PLAYGROUND_N8N_PORT]
+  --sandbox-port N    sandbox port (default ${DEFAULTS.sandboxPort}) [PLAYGROUND_SANDBOX_PORT]
+  --broker-port N     n8n's task-broker port (default ${DEFAULTS.brokerPort}) [PLAYGROUND_BROKER_PORT]
+  --dir PATH          state folder (default .playground) [PLAYGROUND_DIR]
+  --email EMAIL       owner email (default ${DEFAULTS.email}) [PLAYGROUND_EMAIL]
+  --password PW       owner password (default ${DEFAULTS.password}) [PLAYGROUND_PASSWORD]
+                      (both only take effect when the owner is created, i.e. on the first run)
+  --reset             delete the n8n user folder first (owner, credential, workflows, executions)
+  --no-check          skip the self-check (run the demo workflow against the sandbox)
+  --smoke             start, self-check, stop; exit code 0 only if everything worked
+  --max-seconds N     stop by itself after N seconds
+  --verbose           print n8n's output too (it always goes to <dir>/n8n.log)
+  --quiet             do not print the sandbox's request log
+  -h, --help          this help
+`;
+
+function parseArgs(argv) {
+	const args = { check: true };
+	const valued = { '--port': 'n8nPort', '--sandbox-port': 'sandboxPort', '--broker-port': 'brokerPort', '--dir': 'dir', '--email': 'email', '--password': 'password', '--max-seconds': 'maxSeconds' };
+	for (let i = 0; i < argv.length; i++) {
+		let arg = argv[i];
+		let value;
+		const eq = arg.indexOf('=');
+		if (arg.startsWith('--') && eq > 0) {
+			value = arg.slice(eq + 1);
+			arg = arg.slice(0, eq);
+		}
+		if (valued[arg]) {
+			if (value === undefined) value = argv[++i];
+			if (value === undefined) throw new PlaygroundError(`${arg} needs a value`);
+			args[valued[arg]] = value;
+		} else if (arg === '--reset') args.reset = true;
+		else if (arg === '--no-check') args.check = false;
+		else if (arg === '--smoke') args.smoke = true;
+		else if (arg === '--verbose') args.verbose = true;
+		else if (arg === '--quiet') args.quiet = true;
+		else if (arg === '-h' || arg === '--help') args.help = true;
+		else throw new PlaygroundError(`unknown option ${arg}`);
+	}
+	if (args.maxSeconds !== undefined) {
+		args.maxSeconds = Number(args.maxSeconds);
+		if (!(args.maxSeconds > 0)) throw new PlaygroundError('--max-seconds expects a positive number');
+	}
+	return args;
+}
+
+function logSandboxRequest(entry) {
+	const time = new Date().toISOString().slice(11, 19);
+	let note = '';
+	if (entry.status === 0) note = ' (no response)';
+	else if (entry.auth && entry.auth.ok && entry.auth.variant) note = ` (signature ok: ${entry.auth.variant} path)`;
+	else if (entry.auth && !entry.auth.ok && entry.status === 401) note = ` ${entry.auth.reason}`;
+	process.stdout.write(`[sandbox] ${time} ${entry.method} ${entry.target} -> ${entry.status}${note}\n`);
+}
+
+function banner(info, playground) {
+	const rel = (p) => (p.startsWith(`${REPO}${path.sep}`) ? path.relative(REPO, p) : p);
+	const width = Math.max(...info.workflows.map((w) => w.id.length));
+	const lines = [
+		'',
+		'============================================================================',
+		` n8n with n8n-nodes-chargepilot is ready:  ${info.url}`,
+		'',
+		`   Email      ${info.email}`,
+		`   Password   ${info.password}`,
+		'',
+		` Credential   "${info.credential.name}" (ChargePilot API, Region Custom, Signed Path Full)`,
+		` Sandbox      ${info.sandbox.baseUrl}   key ${info.sandbox.apiKey}   secret ${info.sandbox.apiSecret}`,
+		' Workflows',
+		...info.workflows.map((w) => `   ${info.url}/workflow/${w.id.padEnd(width)}  ${w.name}${w.file.startsWith('(') ? '' : `  (${w.file})`}`),
+		'',
+		` State ${rel(info.dir)}/ (delete it, or use --reset, to start over); n8n log ${rel(info.logFile)}`,
+		` Package reinstalled from this checkout on every start: rebuild + restart to see code changes.`,
+		' Press Ctrl+C to stop n8n and the sandbox.',
+		'============================================================================',
+		'',
+	];
+	if (playground.ownerCreated) lines.splice(6, 0, '   (owner account created now)');
+	return lines.join('\n');
+}
+
+async function main() {
+	let args;
+	try {
+		args = parseArgs(process.argv.slice(2));
+	} catch (error) {
+		process.stderr.write(`${error.message}\n\n${USAGE}`);
+		return 2;
+	}
+	if (args.help) {
+		process.stdout.write(USAGE);
+		return 0;
+	}
+
+	let playground;
+	try {
+		playground = new Playground({
+			dir: args.dir,
+			n8nPort: args.n8nPort,
+			sandboxPort: args.sandboxPort,
+			brokerPort: args.brokerPort,
+			email: args.email,
+			password: args.password,
+			verbose: args.verbose,
+			reset: args.reset,
+			onSandboxRequest: args.quiet ? undefined : logSandboxRequest,
+		});
+	} catch (error) {
+		process.stderr.write(`[playground] ${error.message}\n`);
+		return 2;
+	}
+
+	let signalled = null;
+	let resolveStop;
+	const stopRequested = new Promise((resolve) => {
+		resolveStop = resolve;
+	});
+	const onSignal = (signal) => {
+		if (signalled) {
+			process.stderr.write(`\n[playground] ${signal} again: killing n8n now\n`);
+			playground.killNow();
+			process.exit(130);
+		}
+		signalled = signal;
+		process.stderr.write(`\n[playground] ${signal}: stopping (press Ctrl+C again to kill at once)\n`);
+		playground.stop().finally(() => resolveStop(signal));
+	};
+	process.on('SIGINT', onSignal);
+	process.on('SIGTERM', onSignal);
+	process.on('SIGHUP', onSignal);
+	process.on('exit', () => playground.killNow());
+
+	const t0 = Date.now();
+	let info;
+	try {
+		info = await playground.start();
+	} catch (error) {
+		if (signalled) {
+			await stopRequested;
+			return 130;
+		}
+		const message = error instanceof PlaygroundError ? error.message : error.stack || String(error);
+		process.stderr.write(`\n[playground] ERROR: ${message}\n`);
+		await playground.stop();
+		return 1;
+	}
+	playground.log(`ready after ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+
+	let checkFailed = false;
+	if (args.check || args.smoke) {
+		try {
+			const result = await playground.selfCheck();
+			playground.log(
+				`self-check ok: the demo workflow ran (execution ${result.executionId}, ${result.status}) and the sandbox verified ` +
+					`its signed GET /sites (${result.signedPath} path) in ${result.ms} ms`,
+			);
+		} catch (error) {
+			checkFailed = true;
+			playground.log(`SELF-CHECK FAILED: ${error.message}`);
+		}
+	}
+
+	if (args.smoke) {
+		await playground.stop();
+		playground.log(`smoke run ${checkFailed ? 'FAILED' : 'passed'} (${((Date.now() - t0) / 1000).toFixed(1)} s)`);
+		return checkFailed ? 1 : 0;
+	}
+
+	process.stdout.write(banner(info, playground));
+
+	let timer = null;
+	if (args.maxSeconds) {
+		timer = setTimeout(() => {
+			if (!signalled) {
+				signalled = `--max-seconds ${args.maxSeconds}`;
+				playground.log(`${signalled}: stopping`);
+				playground.stop().finally(() => resolveStop(signalled));
+			}
+		}, args.maxSeconds * 1000);
+	}
+	// n8n dying on its own (crash, killed from outside) ends the playground too.
+	const n8nDied = playground.n8nExit.then((how) => ({ died: how }));
+	const outcome = await Promise.race([stopRequested.then(() => ({})), n8nDied]);
+	if (timer) clearTimeout(timer);
+	if (outcome.died && !signalled) {
+		playground.log(`n8n exited unexpectedly (${outcome.died.signal || `exit ${outcome.died.code}`}). Last lines of its log:\n${playground.logTail()}`);
+		await playground.stop();
+		return 1;
+	}
+	await stopRequested;
+	playground.log('stopped');
+	return 0;
+}
+
+main().then(
+	(code) => {
+		process.exitCode = code;
+	},
+	(error) => {
+		process.stderr.write(`${error.stack || error}\n`);
+		process.exitCode = 1;
+	},
+);

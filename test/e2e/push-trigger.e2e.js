@@ -1,0 +1,320 @@
+#!/usr/bin/env node
+'use strict';
+
+/**
+ * End to end: the ChargePilot Push Trigger in a real n8n 2.41.1 server (`n8n start`), installed from
+ * the packed package as a community package. Imports a Push API credential and two workflows, sets
+ * up the owner, creates a public-API key, activates the workflows through the public API, then
+ * POSTs pushes to http://127.0.0.1:<port>/webhook/<path> as ChargePilot would (and as it should
+ * not) and checks the answers and the executions n8n stored: one per accepted push, one item per
+ * session, none for refused requests. Loopback only; n8n is stopped by its PID at the end.
+ *
+ *   npm run build && node test/e2e/push-trigger.e2e.js [--lines 2,1] [--keep]
+ *
+ * Prints one line per check and closes with "N passed, N failed". Until package.json's "n8n" field
+ * lists the trigger and its credential, the package is packed from a temporary copy whose
+ * package.json adds them (nothing in the repository is changed).
+ */
+
+const assert = require('node:assert/strict');
+const fs = require('node:fs');
+const path = require('node:path');
+
+const { createInstance, freePort, packPackage } = require('./n8n');
+const { HOST, ownerAndApi, request, sleep, startN8n, stopN8n, tail } = require('./server');
+
+const NODE_FILE = 'dist/nodes/ChargePilotPushTrigger/ChargePilotPushTrigger.node.js';
+const CREDENTIAL_FILE = 'dist/credentials/ChargePilotPushApi.credentials.js';
+const NODE_TYPE = 'n8n-nodes-chargepilot.chargePilotPushTrigger';
+const TRIGGER = 'ChargePilot Push Trigger';
+const KEY = 'e2e-Push-Key-7f3a9c21d4b86e05aa91';
+const CREDENTIAL = { id: 'CpPushE2eCred001', name: 'ChargePilot Push e2e' };
+const PATH_PLAIN = 'chargepilot-sessions';
+const PATH_HEADERS = 'chargepilot-sessions-with-headers';
+const WF_PLAIN = 'CpPushE2eFlow001';
+const WF_HEADERS = 'CpPushE2eFlow002';
+/** Whole run, including n8n's first start (migrations): killed after this. */
+const MAX_MS = 10 * 60_000;
+
+const args = process.argv.slice(2);
+const keep = args.includes('--keep');
+/** n8n lines to run on: 2 (2.41.1, default) and/or 1 (1.123.81), as in run.js. */
+const lines = (args.includes('--lines') ? args[args.indexOf('--lines') + 1] : process.env.PUSH_E2E_LINES || process.env.E2E_LINES || '2,1')
+	.split(',')
+	.map(Number)
+	.filter((line) => line === 1 || line === 2);
+
+let passed = 0;
+let failed = 0;
+async function check(label, fn) {
+	try {
+		await fn();
+		passed++;
+		console.log(`  ok   ${label}`);
+	} catch (error) {
+		failed++;
+		console.log(`  FAIL ${label}\n       ${String(error.message).split('\n').join('\n       ')}`);
+	}
+}
+
+
+/** ChargePilot's Push-API fields (docs §6.1). */
+const session = (transactionId, extra = {}) => ({
+	TransactionID: transactionId,
+	ChargerID: 'DE*TMH*E0001',
+	ConnectorID: 1,
+	StartAt: '2026-03-02T06:12:09Z',
+	EndAt: '2026-03-02T09:40:51Z',
+	Id: '04A1B2C3D4E5F6',
+	EnergyDelivered: 21840,
+	InitialSoC: null,
+	EndSoC: null,
+	...extra,
+});
+
+function pushWorkflow(id, name, webhookId, pathValue, options) {
+	return {
+		id,
+		name,
+		active: false,
+		nodes: [
+			{
+				id: `${id}-trigger`,
+				name: TRIGGER,
+				type: NODE_TYPE,
+				typeVersion: 1,
+				position: [0, 0],
+				webhookId,
+				parameters: { path: pathValue, options },
+				credentials: { chargePilotPushApi: CREDENTIAL },
+			},
+			{ id: `${id}-noop`, name: 'Sessions', type: 'n8n-nodes-base.noOp', typeVersion: 1, position: [300, 0], parameters: {} },
+		],
+		connections: { [TRIGGER]: { main: [[{ node: 'Sessions', type: 'main', index: 0 }]] } },
+		settings: { executionOrder: 'v1' },
+		pinData: {},
+	};
+}
+
+async function runLine(line, tarball) {
+	const started = Date.now();
+	const instance = await createInstance(line, tarball);
+	const port = await freePort();
+	const base = `http://${HOST}:${port}`;
+	let server;
+	const watchdog = setTimeout(() => {
+		console.log(`FAIL: the e2e run took longer than ${MAX_MS / 1000} s; stopping n8n`);
+		if (server) {
+			try {
+				process.kill(-server.child.pid, 'SIGKILL');
+			} catch {
+				// gone
+			}
+		}
+		process.exit(1);
+	}, MAX_MS);
+	watchdog.unref();
+
+	try {
+		console.log(`\nn8n ${instance.version} (line ${line}), user folder ${instance.userFolder}, ${base}`);
+		await instance.importCredentials([{ ...CREDENTIAL, type: 'chargePilotPushApi', data: { subscriptionKey: KEY } }]);
+		await instance.importWorkflow(pushWorkflow(WF_PLAIN, 'ChargePilot push e2e', '3a0e2c9f-6a4b-4c1d-9f7e-1b2c3d4e5f60', PATH_PLAIN, {}));
+		await instance.importWorkflow(
+			pushWorkflow(WF_HEADERS, 'ChargePilot push e2e (headers)', '7b1f3d0a-8c5e-4d2f-a0b1-2c3d4e5f6a71', PATH_HEADERS, { includeHeaders: true }),
+		);
+
+		server = await startN8n(instance, port);
+		console.log(`  n8n start: ready after ${Math.round((Date.now() - started) / 1000)} s (log ${server.logFile})`);
+
+		const { api } = await ownerAndApi(port);
+
+		await check('the workflows activate through the public API (POST /api/v1/workflows/{id}/activate)', async () => {
+			for (const id of [WF_PLAIN, WF_HEADERS]) {
+				const res = await api('POST', `/workflows/${id}/activate`);
+				assert.equal(res.status, 200, `${id}: HTTP ${res.status} ${res.text.slice(0, 500)}`);
+				assert.equal(res.json.active, true);
+			}
+		});
+
+		// Registration follows activation: poll with a request that can start nothing (no key).
+		const pushUrl = (p) => `/webhook/${p}`;
+		let registered;
+		const pollUntil = Date.now() + 60_000;
+		for (;;) {
+			registered = await request(port, 'POST', pushUrl(PATH_PLAIN), { body: [session(1)] });
+			const other = await request(port, 'POST', pushUrl(PATH_HEADERS), { body: [session(1)] });
+			if ((registered.status !== 404 && other.status !== 404) || Date.now() > pollUntil) break;
+			await sleep(500);
+		}
+		await check('the production webhooks are registered: a push without a key is refused with 401', () => {
+			assert.equal(registered.status, 401, `HTTP ${registered.status} ${registered.text.slice(0, 300)}`);
+			assert.match(registered.json.message, /Missing Ocp-Apim-Subscription-Key/);
+		});
+
+		const good = { 'content-type': 'application/json', 'ocp-apim-subscription-key': KEY };
+		const one = session(184467);
+		const three = [session(184468, { ChargerID: 'HPC-07', InitialSoC: 12, EndSoC: 80, EnergyDelivered: 48213.5 }), session(184469, { Id: 'Müller ⚡' }), session(184470)];
+		const withHeaders = [session(184471), session(184472)];
+
+		const answers = {};
+		answers.single = await request(port, 'POST', pushUrl(PATH_PLAIN), { body: JSON.stringify(one), headers: good });
+		answers.array = await request(port, 'POST', pushUrl(PATH_PLAIN), { body: JSON.stringify(three), headers: good });
+		answers.headers = await request(port, 'POST', pushUrl(PATH_HEADERS), {
+			body: JSON.stringify(withHeaders),
+			headers: { ...good, 'user-agent': 'ChargePilot-Push-e2e', authorization: 'Bearer not-for-items' },
+		});
+		answers.wrongKey = await request(port, 'POST', pushUrl(PATH_PLAIN), { body: JSON.stringify(one), headers: { ...good, 'ocp-apim-subscription-key': `${KEY}-wrong` } });
+		answers.missingKey = await request(port, 'POST', pushUrl(PATH_PLAIN), { body: JSON.stringify(one), headers: { 'content-type': 'application/json' } });
+		answers.textPlain = await request(port, 'POST', pushUrl(PATH_PLAIN), { body: JSON.stringify(one), headers: { ...good, 'content-type': 'text/plain' } });
+		answers.malformed = await request(port, 'POST', pushUrl(PATH_PLAIN), { body: '[{"TransactionID": 1,}', headers: good });
+		answers.malformedWrongKey = await request(port, 'POST', pushUrl(PATH_PLAIN), { body: '{oops', headers: { ...good, 'ocp-apim-subscription-key': 'nope' } });
+		answers.nonObjects = await request(port, 'POST', pushUrl(PATH_PLAIN), { body: '[1, "two", null]', headers: good });
+		answers.scalar = await request(port, 'POST', pushUrl(PATH_PLAIN), { body: '"hello"', headers: good });
+		answers.empty = await request(port, 'POST', pushUrl(PATH_PLAIN), { body: '[]', headers: good });
+		answers.emptyBody = await request(port, 'POST', pushUrl(PATH_PLAIN), { body: '', headers: good });
+		answers.get = await request(port, 'GET', pushUrl(PATH_PLAIN), { headers: { 'ocp-apim-subscription-key': KEY } });
+
+		await check('one session object with the right key: 200 {"received":1}, answered promptly', () => {
+			assert.equal(answers.single.status, 200, answers.single.text);
+			assert.deepEqual(answers.single.json, { received: 1 });
+			assert.match(String(answers.single.headers['content-type']), /^application\/json/);
+			assert.ok(answers.single.ms < 5000, `${answers.single.ms} ms`);
+		});
+		await check('an array of three sessions: 200 {"received":3}', () => {
+			assert.equal(answers.array.status, 200, answers.array.text);
+			assert.deepEqual(answers.array.json, { received: 3 });
+		});
+		await check('Include Headers workflow: 200 {"received":2}', () => {
+			assert.equal(answers.headers.status, 200, answers.headers.text);
+			assert.deepEqual(answers.headers.json, { received: 2 });
+		});
+		await check('wrong key: 401 with a JSON error', () => {
+			assert.equal(answers.wrongKey.status, 401, answers.wrongKey.text);
+			assert.equal(answers.wrongKey.json.error, 'Unauthorized');
+			assert.match(answers.wrongKey.json.message, /Invalid Ocp-Apim-Subscription-Key/);
+		});
+		await check('missing key: 401', () => {
+			assert.equal(answers.missingKey.status, 401, answers.missingKey.text);
+			assert.match(answers.missingKey.json.message, /Missing Ocp-Apim-Subscription-Key/);
+		});
+		await check('Content-Type text/plain: 400', () => {
+			assert.equal(answers.textPlain.status, 400, answers.textPlain.text);
+			assert.match(answers.textPlain.json.message, /Expected Content-Type application\/json, got Content-Type "text\/plain"/);
+		});
+		await check('malformed JSON with Content-Type application/json: refused before the node by n8n itself (422 "Failed to parse request body")', () => {
+			assert.equal(answers.malformed.status, 422, `HTTP ${answers.malformed.status} ${answers.malformed.text}`);
+			assert.equal(answers.malformed.json?.message, 'Failed to parse request body', answers.malformed.text);
+		});
+		await check('malformed JSON with a wrong key: also refused by n8n before the key is checked (422)', () => {
+			assert.equal(answers.malformedWrongKey.status, 422, `HTTP ${answers.malformedWrongKey.status} ${answers.malformedWrongKey.text}`);
+		});
+		await check('an array of non-objects: 400 naming the element', () => {
+			assert.equal(answers.nonObjects.status, 400, answers.nonObjects.text);
+			assert.match(answers.nonObjects.json.message, /Element 0 of the array is a number, not a session object/);
+		});
+		await check('a JSON string: 400', () => {
+			assert.equal(answers.scalar.status, 400, answers.scalar.text);
+			assert.match(answers.scalar.json.message, /The body is a string/);
+		});
+		await check('an empty array: 200 {"received":0}, and no execution (checked below)', () => {
+			assert.equal(answers.empty.status, 200, answers.empty.text);
+			assert.deepEqual(answers.empty.json, { received: 0 });
+		});
+		await check('an empty body: 400', () => {
+			assert.equal(answers.emptyBody.status, 400, answers.emptyBody.text);
+			assert.match(answers.emptyBody.json.message, /The body is empty/);
+		});
+		await check('GET on the push URL is not served (404 from n8n: POST only)', () => {
+			assert.equal(answers.get.status, 404, answers.get.text);
+		});
+		await check('no answer contains the subscription key', () => {
+			for (const [name, res] of Object.entries(answers)) assert.ok(!res.text.includes(KEY), name);
+		});
+
+		// Executions are written after the answer: wait for 2 (plain) + 1 (headers) finished ones,
+		// then a little longer to be sure no refused request started one.
+		const list = async (workflowId) => {
+			const res = await api('GET', `/executions?workflowId=${workflowId}&includeData=true&limit=100`);
+			assert.equal(res.status, 200, `executions: HTTP ${res.status} ${res.text.slice(0, 300)}`);
+			return res.json.data;
+		};
+		let plain = [];
+		let headered = [];
+		const execDeadline = Date.now() + 60_000;
+		while (Date.now() < execDeadline) {
+			plain = await list(WF_PLAIN);
+			headered = await list(WF_HEADERS);
+			if (plain.length >= 2 && headered.length >= 1 && [...plain, ...headered].every((e) => e.finished || e.status === 'success' || e.status === 'error')) break;
+			await sleep(500);
+		}
+		await sleep(3000);
+		plain = await list(WF_PLAIN);
+		headered = await list(WF_HEADERS);
+
+		const triggerItems = (execution) => {
+			const runData = execution.data?.resultData?.runData ?? {};
+			return (runData[TRIGGER]?.[0]?.data?.main?.[0] ?? []).map((item) => item.json);
+		};
+		const noopItems = (execution) => (execution.data?.resultData?.runData?.Sessions?.[0]?.data?.main?.[0] ?? []).map((item) => item.json);
+
+		await check('exactly 2 executions of the plain workflow (the two accepted pushes), both successful', () => {
+			assert.equal(plain.length, 2, `got ${plain.length}: ${JSON.stringify(plain.map((e) => ({ id: e.id, status: e.status, mode: e.mode })))}`);
+			for (const execution of plain) assert.equal(execution.status, 'success', JSON.stringify(execution.data?.resultData?.error ?? {}).slice(0, 500));
+			for (const execution of plain) assert.equal(execution.mode, 'webhook');
+		});
+		await check('one item per session, payload fields exactly as sent, passed on to the next node', () => {
+			const byCount = [...plain].sort((a, b) => triggerItems(a).length - triggerItems(b).length);
+			assert.deepEqual(triggerItems(byCount[0]), [one]);
+			assert.deepEqual(triggerItems(byCount[1]), three);
+			assert.deepEqual(noopItems(byCount[1]), three);
+		});
+		await check('Include Headers: 1 execution, 2 items with _headers, without the key or Authorization', () => {
+			assert.equal(headered.length, 1, `got ${headered.length}`);
+			const items = triggerItems(headered[0]);
+			assert.equal(items.length, 2);
+			for (const [index, item] of items.entries()) {
+				const { _headers: headers, ...fields } = item;
+				assert.deepEqual(fields, withHeaders[index]);
+				assert.equal(headers['user-agent'], 'ChargePilot-Push-e2e');
+				assert.equal(headers['content-type'], 'application/json');
+				assert.equal(headers['ocp-apim-subscription-key'], undefined);
+				assert.equal(headers.authorization, undefined);
+			}
+			assert.ok(!JSON.stringify(headered[0]).includes(KEY));
+		});
+		await check("n8n's log (level debug) never contains the subscription key", () => {
+			const logText = fs.readFileSync(server.logFile, 'utf8');
+			assert.ok(logText.length > 0);
+			assert.ok(!logText.includes(KEY));
+		});
+	} catch (error) {
+		failed++;
+		console.log(`  FAIL ${String(error.stack || error.message).slice(0, 6000)}`);
+		if (server) console.log(`  last lines of n8n's log:\n${tail(server.logFile)}`);
+	} finally {
+		await stopN8n(server);
+		clearTimeout(watchdog);
+		if (!keep) instance.cleanup();
+	}
+	console.log(`  n8n ${instance.version}: ${Math.round((Date.now() - started) / 1000)} s`);
+}
+
+async function main() {
+	const started = Date.now();
+	const { tarball, files } = packPackage();
+	console.log(`packed ${path.basename(tarball)} (${files.length} files)`);
+	assert.ok(files.includes(NODE_FILE) && files.includes(CREDENTIAL_FILE), 'the tarball lacks the push trigger');
+	try {
+		for (const line of lines) await runLine(line, tarball);
+	} finally {
+		fs.rmSync(path.dirname(tarball), { recursive: true, force: true });
+	}
+	console.log(`\npush-trigger e2e done in ${Math.round((Date.now() - started) / 1000)} s`);
+	console.log(`${passed} passed, ${failed} failed`);
+	process.exitCode = failed === 0 && passed > 0 ? 0 : 1;
+}
+
+main().catch((error) => {
+	console.error(error);
+	process.exitCode = 1;
+});
