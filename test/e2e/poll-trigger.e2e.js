@@ -1,0 +1,196 @@
+#!/usr/bin/env node
+'use strict';
+
+/**
+ * ChargePilot Trigger (polling) end to end: an activated workflow in a real `n8n start` polls the
+ * sandbox every few seconds. New sessions, sessions sharing a timestamp, a late-recorded session
+ * and sessions added while n8n restarts must each start exactly one emission, none twice, none lost.
+ * Usage: node test/e2e/poll-trigger.e2e.js [--lines 2,1] [--keep]   (closes with "N passed, N failed")
+ */
+
+const assert = require('node:assert/strict');
+const fs = require('node:fs');
+const path = require('node:path');
+
+const { startSandbox } = require('../sandbox');
+const { createInstance, freePort, packPackage } = require('./n8n');
+const { ownerAndApi, sleep, startN8n, stopN8n, tail } = require('./server');
+
+const SITE = 'site-berlin-depot';
+const CREDENTIAL = { id: 'CpPollE2eCred001', name: 'ChargePilot Sandbox' };
+const WORKFLOW = 'CpPollE2eFlow001';
+const TRIGGER = 'ChargePilot Trigger';
+const MINUTE = 60_000;
+/** Whole run per line, n8n's first start and one restart included. */
+const MAX_MS = 14 * MINUTE;
+
+const args = process.argv.slice(2);
+const keep = args.includes('--keep');
+const lines = (args.includes('--lines') ? args[args.indexOf('--lines') + 1] : process.env.E2E_LINES || '2,1')
+	.split(',')
+	.map(Number)
+	.filter((line) => line === 1 || line === 2);
+
+let passed = 0;
+let failed = 0;
+async function check(label, fn) {
+	try {
+		await fn();
+		passed++;
+		console.log(`  ok   ${label}`);
+	} catch (error) {
+		failed++;
+		console.log(`  FAIL ${label}\n       ${String(error.message).split('\n').join('\n       ')}`);
+	}
+}
+
+function pollWorkflow() {
+	return {
+		id: WORKFLOW,
+		name: 'ChargePilot poll e2e',
+		active: false,
+		nodes: [
+			{
+				id: 'poll-trigger',
+				name: TRIGGER,
+				type: 'n8n-nodes-chargepilot.chargePilotTrigger',
+				typeVersion: 1,
+				position: [0, 0],
+				// Every minute: n8n refuses shorter polling intervals.
+				parameters: { pollTimes: { item: [{ mode: 'everyMinute' }] }, siteScope: 'one', siteId: { __rl: true, mode: 'id', value: SITE }, options: {} },
+				credentials: { chargePilotApi: CREDENTIAL },
+			},
+			{ id: 'sessions', name: 'Sessions', type: 'n8n-nodes-base.noOp', typeVersion: 1, position: [300, 0], parameters: {} },
+		],
+		connections: { [TRIGGER]: { main: [[{ node: 'Sessions', type: 'main', index: 0 }]] } },
+		settings: { executionOrder: 'v1' },
+		pinData: {},
+	};
+}
+
+/** Transaction IDs emitted by every execution so far, oldest execution first. */
+async function emittedIds(api) {
+	const res = await api('GET', `/executions?workflowId=${WORKFLOW}&includeData=true&limit=250`);
+	assert.equal(res.status, 200, `executions: HTTP ${res.status} ${res.text.slice(0, 300)}`);
+	const executions = [...res.json.data].sort((a, b) => Number(a.id) - Number(b.id));
+	const failedRuns = executions.filter((execution) => execution.status !== 'success');
+	const ids = executions.flatMap((execution) =>
+		(execution.data?.resultData?.runData?.[TRIGGER]?.[0]?.data?.main?.[0] ?? []).map((item) => item.json.transaction_id),
+	);
+	return { ids, executions: executions.length, failedRuns };
+}
+
+/** Waits until `expected` IDs have all been emitted (or two and a half poll intervals pass). */
+async function waitFor(api, expected) {
+	const until = Date.now() + 150_000;
+	for (;;) {
+		const state = await emittedIds(api);
+		if (expected.every((id) => state.ids.includes(id)) || Date.now() > until) return state;
+		await sleep(1000);
+	}
+}
+
+async function runLine(line, tarball) {
+	const started = Date.now();
+	const sandbox = await startSandbox({ eventCount: 500 });
+	const instance = await createInstance(line, tarball);
+	const port = await freePort();
+	let server;
+	const watchdog = setTimeout(() => {
+		console.log(`FAIL: the poll e2e took longer than ${MAX_MS / 1000} s; stopping n8n`);
+		if (server) {
+			try {
+				process.kill(-server.child.pid, 'SIGKILL');
+			} catch {
+				// gone
+			}
+		}
+		process.exit(1);
+	}, MAX_MS);
+	watchdog.unref();
+	const add = (starts) => sandbox.addEvents(SITE, starts.map((start) => ({ start_time: start, duration: 900 }))).map((event) => event.transaction_id);
+	const ago = (ms) => new Date(Date.now() - ms);
+	const expected = [];
+
+	try {
+		console.log(`\nn8n ${instance.version} (line ${line}), user folder ${instance.userFolder}, sandbox ${sandbox.baseUrl}`);
+		add([ago(10 * MINUTE)]); // there before activation: must not be emitted
+		const data = { region: 'custom', baseUrl: sandbox.baseUrl, apiKey: sandbox.apiKey, apiSecret: sandbox.apiSecret, signedPath: 'full' };
+		await instance.importCredentials([{ ...CREDENTIAL, type: 'chargePilotApi', data }]);
+		await instance.importWorkflow(pollWorkflow());
+		server = await startN8n(instance, port);
+		console.log(`  n8n start: ready after ${Math.round((Date.now() - started) / 1000)} s`);
+		const { api } = await ownerAndApi(port);
+
+		await check('the polling workflow activates through the public API', async () => {
+			const res = await api('POST', `/workflows/${WORKFLOW}/activate`);
+			assert.equal(res.status, 200, `HTTP ${res.status} ${res.text.slice(0, 500)}`);
+		});
+
+		// Let the first poll (which records the starting point) happen, then add sessions.
+		const firstPoll = Date.now() + 90_000;
+		while (!sandbox.requests.some((request) => request.target.includes('/charging-events/')) && Date.now() < firstPoll) await sleep(500);
+		await sleep(1000);
+
+		const batch1 = add([ago(3 * MINUTE), ago(2 * MINUTE)]);
+		const sameSecond = new Date(Math.floor(Date.now() / 1000) * 1000 - MINUTE);
+		const ties = add([sameSecond, sameSecond, sameSecond]);
+		const late = add([ago(6 * 60 * MINUTE)]); // recorded now, started six hours ago
+		expected.push(...batch1, ...ties, ...late);
+		let state = await waitFor(api, expected);
+		await check('new sessions, sessions sharing a timestamp and a late-recorded one (started 6 h ago) are each emitted once', () => {
+			assert.deepEqual([...state.ids].sort(), [...expected].sort());
+			assert.equal(state.ids.length, expected.length);
+		});
+
+		// Restart n8n; sessions complete while it is down.
+		await stopN8n(server);
+		server = undefined;
+		const whileDown = add([ago(30 * 1000)]);
+		expected.push(...whileDown);
+		server = await startN8n(instance, port);
+		const afterRestart = add([ago(10 * 1000)]);
+		expected.push(...afterRestart);
+		state = await waitFor(api, expected);
+		await sleep(65_000); // one more poll: nothing may be emitted twice
+		state = await emittedIds(api);
+		await check('after a restart: sessions from the downtime and after it are emitted, nothing twice', () => {
+			assert.deepEqual([...state.ids].sort(), [...expected].sort());
+			assert.equal(new Set(state.ids).size, state.ids.length);
+		});
+		await check('every poll execution succeeded and the sandbox verified every signature', () => {
+			assert.deepEqual(state.failedRuns.map((execution) => execution.status), []);
+			assert.ok(sandbox.requests.length > 3);
+			assert.ok(sandbox.requests.every((request) => request.auth.ok));
+		});
+	} catch (error) {
+		failed++;
+		console.log(`  FAIL ${String(error.stack || error.message).slice(0, 6000)}`);
+		if (server) console.log(`  last lines of n8n's log:\n${tail(server.logFile)}`);
+	} finally {
+		await stopN8n(server);
+		clearTimeout(watchdog);
+		await sandbox.close();
+		if (!keep) instance.cleanup();
+	}
+	console.log(`  n8n ${instance.version}: ${Math.round((Date.now() - started) / 1000)} s`);
+}
+
+async function main() {
+	const started = Date.now();
+	const { tarball, files } = packPackage();
+	console.log(`packed ${path.basename(tarball)} (${files.length} files)`);
+	try {
+		for (const line of lines) await runLine(line, tarball);
+	} finally {
+		fs.rmSync(path.dirname(tarball), { recursive: true, force: true });
+	}
+	console.log(`\npoll-trigger e2e done in ${Math.round((Date.now() - started) / 1000)} s`);
+	console.log(`${passed} passed, ${failed} failed`);
+	process.exitCode = failed === 0 && passed > 0 ? 0 : 1;
+}
+
+main().catch((error) => {
+	console.error(error);
+	process.exitCode = 1;
+});
