@@ -70,7 +70,12 @@ function pollWorkflow() {
 
 /** Transaction IDs emitted by every execution so far, oldest execution first. */
 async function emittedIds(api) {
-	const res = await api('GET', `/executions?workflowId=${WORKFLOW}&includeData=true&limit=250`);
+	let res;
+	// n8n 1.x reports ready a moment before it mounts the public API: retry while it 404s.
+	for (const until = Date.now() + 60_000; ; await sleep(500)) {
+		res = await api('GET', `/executions?workflowId=${WORKFLOW}&includeData=true&limit=250`);
+		if (res.status !== 404 || Date.now() > until) break;
+	}
 	assert.equal(res.status, 200, `executions: HTTP ${res.status} ${res.text.slice(0, 300)}`);
 	const executions = [...res.json.data].sort((a, b) => Number(a.id) - Number(b.id));
 	const failedRuns = executions.filter((execution) => execution.status !== 'success');
