@@ -14,6 +14,7 @@ const path = require('node:path');
 
 const { startSandbox } = require('../sandbox');
 const { createInstance, freePort, packPackage } = require('./n8n');
+const { createReport, e2eArgs } = require('./report');
 const { ownerAndApi, sleep, startN8n, stopN8n, tail } = require('./server');
 
 const SITE = 'site-berlin-depot';
@@ -24,25 +25,8 @@ const MINUTE = 60_000;
 /** Whole run per line, n8n's first start and one restart included. */
 const MAX_MS = 14 * MINUTE;
 
-const args = process.argv.slice(2);
-const keep = args.includes('--keep');
-const lines = (args.includes('--lines') ? args[args.indexOf('--lines') + 1] : process.env.E2E_LINES || '2,1')
-	.split(',')
-	.map(Number)
-	.filter((line) => line === 1 || line === 2);
-
-let passed = 0;
-let failed = 0;
-async function check(label, fn) {
-	try {
-		await fn();
-		passed++;
-		console.log(`  ok   ${label}`);
-	} catch (error) {
-		failed++;
-		console.log(`  FAIL ${label}\n       ${String(error.message).split('\n').join('\n       ')}`);
-	}
-}
+const { lines, keep } = e2eArgs();
+const { check, fail, summary } = createReport();
 
 function pollWorkflow() {
 	return {
@@ -169,8 +153,7 @@ async function runLine(line, tarball) {
 			assert.ok(sandbox.requests.every((request) => request.auth.ok));
 		});
 	} catch (error) {
-		failed++;
-		console.log(`  FAIL ${String(error.stack || error.message).slice(0, 6000)}`);
+		fail(String(error.stack || error.message).slice(0, 6000));
 		if (server) console.log(`  last lines of n8n's log:\n${tail(server.logFile)}`);
 	} finally {
 		await stopN8n(server);
@@ -191,8 +174,7 @@ async function main() {
 		fs.rmSync(path.dirname(tarball), { recursive: true, force: true });
 	}
 	console.log(`\npoll-trigger e2e done in ${Math.round((Date.now() - started) / 1000)} s`);
-	console.log(`${passed} passed, ${failed} failed`);
-	process.exitCode = failed === 0 && passed > 0 ? 0 : 1;
+	summary();
 }
 
 main().catch((error) => {

@@ -11,9 +11,7 @@
  *
  *   npm run build && node test/e2e/push-trigger.e2e.js [--lines 2,1] [--keep]
  *
- * Prints one line per check and closes with "N passed, N failed". Until package.json's "n8n" field
- * lists the trigger and its credential, the package is packed from a temporary copy whose
- * package.json adds them (nothing in the repository is changed).
+ * Prints one line per check and closes with "N passed, N failed".
  */
 
 const assert = require('node:assert/strict');
@@ -21,6 +19,7 @@ const fs = require('node:fs');
 const path = require('node:path');
 
 const { createInstance, freePort, packPackage } = require('./n8n');
+const { createReport, e2eArgs } = require('./report');
 const { HOST, ownerAndApi, request, sleep, startN8n, stopN8n, tail } = require('./server');
 
 const NODE_FILE = 'dist/nodes/ChargePilotPushTrigger/ChargePilotPushTrigger.node.js';
@@ -36,26 +35,8 @@ const WF_HEADERS = 'CpPushE2eFlow002';
 /** Whole run, including n8n's first start (migrations): killed after this. */
 const MAX_MS = 10 * 60_000;
 
-const args = process.argv.slice(2);
-const keep = args.includes('--keep');
-/** n8n lines to run on: 2 (2.41.1, default) and/or 1 (1.123.81), as in run.js. */
-const lines = (args.includes('--lines') ? args[args.indexOf('--lines') + 1] : process.env.PUSH_E2E_LINES || process.env.E2E_LINES || '2,1')
-	.split(',')
-	.map(Number)
-	.filter((line) => line === 1 || line === 2);
-
-let passed = 0;
-let failed = 0;
-async function check(label, fn) {
-	try {
-		await fn();
-		passed++;
-		console.log(`  ok   ${label}`);
-	} catch (error) {
-		failed++;
-		console.log(`  FAIL ${label}\n       ${String(error.message).split('\n').join('\n       ')}`);
-	}
-}
+const { lines, keep } = e2eArgs();
+const { check, fail, summary } = createReport();
 
 
 /** ChargePilot's Push-API fields (docs §6.1). */
@@ -288,8 +269,7 @@ async function runLine(line, tarball) {
 			assert.ok(!logText.includes(KEY));
 		});
 	} catch (error) {
-		failed++;
-		console.log(`  FAIL ${String(error.stack || error.message).slice(0, 6000)}`);
+		fail(String(error.stack || error.message).slice(0, 6000));
 		if (server) console.log(`  last lines of n8n's log:\n${tail(server.logFile)}`);
 	} finally {
 		await stopN8n(server);
@@ -310,8 +290,7 @@ async function main() {
 		fs.rmSync(path.dirname(tarball), { recursive: true, force: true });
 	}
 	console.log(`\npush-trigger e2e done in ${Math.round((Date.now() - started) / 1000)} s`);
-	console.log(`${passed} passed, ${failed} failed`);
-	process.exitCode = failed === 0 && passed > 0 ? 0 : 1;
+	summary();
 }
 
 main().catch((error) => {

@@ -14,31 +14,15 @@ const path = require('node:path');
 
 const { startSandbox } = require('../sandbox');
 const { createInstance, nodeResult, packPackage, REPO } = require('./n8n');
+const { createReport, e2eArgs } = require('./report');
 
 const NODE = 'n8n-nodes-chargepilot.chargePilot';
 const SITE = 'site-berlin-depot';
 const GOOD = { id: 'CpE2eCredGood001', name: 'ChargePilot Sandbox' };
 const WRONG = { id: 'CpE2eCredWrong01', name: 'ChargePilot wrong secret' };
 
-const args = process.argv.slice(2);
-const lines = (args.includes('--lines') ? args[args.indexOf('--lines') + 1] : process.env.E2E_LINES || '2,1')
-	.split(',')
-	.map(Number)
-	.filter((line) => line === 1 || line === 2);
-const keep = args.includes('--keep');
-
-let passed = 0;
-let failed = 0;
-function check(label, fn) {
-	try {
-		fn();
-		passed++;
-		console.log(`  ok   ${label}`);
-	} catch (error) {
-		failed++;
-		console.log(`  FAIL ${label}\n       ${String(error.message).split('\n').join('\n       ')}`);
-	}
-}
+const { lines, keep } = e2eArgs();
+const { check, fail, summary } = createReport();
 
 function chargePilot(name, y, parameters, credential = GOOD, extra = {}) {
 	return {
@@ -132,63 +116,63 @@ function credentials(sandbox) {
 	];
 }
 
-function scenarioChecks(sandbox, run) {
+async function scenarioChecks(sandbox, run) {
 	const events = sandbox.getEvents(SITE);
-	check('workflow finished', () => assert.equal(run.status, 'success'));
-	check('Ping: API answer and latency', () => {
+	await check('workflow finished', () => assert.equal(run.status, 'success'));
+	await check('Ping: API answer and latency', () => {
 		const { items, error } = nodeResult(run, 'Ping');
 		assert.equal(error, undefined);
 		assert.equal(items[0].result, 'ChargePilot Rest API is available');
 		assert.equal(typeof items[0].latencyMs, 'number');
 	});
-	check('Custom GET with a query: signed and received as meant', () => {
+	await check('Custom GET with a query: signed and received as meant', () => {
 		const { items, error } = nodeResult(run, 'Custom GET');
 		assert.equal(error, undefined);
 		assert.deepEqual(items[0].query, { from: '2026-01-01T00:00:00Z', q: 'Müller & Co +1' });
 	});
-	check('Custom POST with a unicode JSON body: exact bytes', () => {
+	await check('Custom POST with a unicode JSON body: exact bytes', () => {
 		const { items, error } = nodeResult(run, 'Custom POST');
 		assert.equal(error, undefined);
 		assert.deepEqual(items[0].body, { name: 'Müller-Flotte ⚡', nested: { ids: [1, 2, 3] }, cjk: '充電' });
 		const received = sandbox.requests.find((request) => request.target === '/rest/v1/echo/orders');
 		assert.equal(received.bodyText, '{"name":"Müller-Flotte ⚡","nested":{"ids":[1,2,3]},"cjk":"充電"}');
 	});
-	check('Site → Get Many: every site, simplified', () => {
+	await check('Site → Get Many: every site, simplified', () => {
 		const { items } = nodeResult(run, 'Sites');
 		assert.deepEqual(items.map((site) => site.id), sandbox.sites.map((site) => site.id));
 		assert.equal(typeof items[0].chargingPointCount, 'number');
 	});
-	check('Site → Get: the raw site with its fuse tree', () => {
+	await check('Site → Get: the raw site with its fuse tree', () => {
 		const { items } = nodeResult(run, 'Site');
 		assert.deepEqual(items[0], sandbox.sites.find((site) => site.id === SITE));
 	});
-	check(`Charging Event → Get Many, Return All: ${events.length} events across pages, once each, in order`, () => {
+	await check(`Charging Event → Get Many, Return All: ${events.length} events across pages, once each, in order`, () => {
 		const { items, error } = nodeResult(run, 'Events All');
 		assert.equal(error, undefined);
 		assert.deepEqual(items.map((event) => event.transaction_id), events.map((event) => event.transaction_id));
 		const pages = sandbox.requests.filter((request) => request.target.startsWith(`/rest/v1/charging-events/site/${SITE}?`) && request.target.includes('2026-12-31'));
 		assert.ok(pages.length >= 3, `expected several pages, saw ${pages.length}`);
 	});
-	check('Charging Event → Get Many, Limit 5 sorted descending', () => {
+	await check('Charging Event → Get Many, Limit 5 sorted descending', () => {
 		const { items } = nodeResult(run, 'Events Limit');
 		assert.equal(items.length, 5);
 		const starts = items.map((event) => Date.parse(event.start_time));
 		assert.deepEqual(starts, [...starts].sort((a, b) => b - a));
 	});
-	check('wrong secret: 401 with the helpful message (variant and how to switch)', () => {
+	await check('wrong secret: 401 with the helpful message (variant and how to switch)', () => {
 		const { items } = nodeResult(run, 'Wrong Secret');
 		assert.match(items[0].error, /ChargePilot answered 401/);
 		assert.match(items[0].error, /signature/i);
 		assert.match(items[0].description, /"Full Path" variant/);
 		assert.match(items[0].description, /switch Signed Path to "Relative Path"/);
 	});
-	check("n8n's HTTP Request node with the ChargePilot credential (legacy uri path)", () => {
+	await check("n8n's HTTP Request node with the ChargePilot credential (legacy uri path)", () => {
 		const { items, error } = nodeResult(run, 'HTTP Request');
 		assert.equal(error, undefined);
 		assert.equal(items[0].path, '/rest/v1/echo/via-http-node');
 		assert.deepEqual(items[0].query, { to: '2026-02-01T00:00:00Z', who: 'Jürgen & Co' });
 	});
-	check('sandbox verified every signature (only the wrong secret was rejected)', () => {
+	await check('sandbox verified every signature (only the wrong secret was rejected)', () => {
 		const rejected = sandbox.requests.filter((request) => !request.auth.ok);
 		assert.ok(sandbox.requests.length > 10);
 		assert.ok(rejected.length >= 1);
@@ -218,8 +202,8 @@ async function runLine(line, tarball) {
 		await instance.importWorkflow(workflow);
 		const { run, ms, exitCode } = await instance.execute(workflow.id);
 		console.log(`  execute ${ms} ms (exit ${exitCode})`);
-		check(`n8n ${instance.version} loaded the community package (no "Unrecognized node type")`, () => assert.ok(run.data.resultData.runData.Ping));
-		scenarioChecks(sandbox, run);
+		await check(`n8n ${instance.version} loaded the community package (no "Unrecognized node type")`, () => assert.ok(run.data.resultData.runData.Ping));
+		await scenarioChecks(sandbox, run);
 
 		// Recent sessions, so the examples' relative windows (yesterday, last 24 hours) find data.
 		sandbox.addEvents(
@@ -231,7 +215,7 @@ async function runLine(line, tarball) {
 			const copy = JSON.parse(JSON.stringify(example).replaceAll('"id":"REPLACE_WITH_YOUR_CREDENTIAL_ID"', `"id":"${GOOD.id}"`));
 			await instance.importWorkflow(copy);
 			const result = await instance.execute(copy.id);
-			check(`example ${file} runs against the sandbox and its last node outputs data`, () => {
+			await check(`example ${file} runs against the sandbox and its last node outputs data`, () => {
 				assert.equal(result.run.status, 'success', JSON.stringify(result.run.data.resultData.error ?? {}).slice(0, 500));
 				assert.ok(sandbox.requests.length > 0);
 				assert.ok(sandbox.requests.every((request) => request.auth.ok));
@@ -242,8 +226,7 @@ async function runLine(line, tarball) {
 			});
 		}
 	} catch (error) {
-		failed++;
-		console.log(`  FAIL line ${line}: ${String(error.message).slice(0, 6000)}`);
+		fail(`line ${line}: ${String(error.message).slice(0, 6000)}`);
 	} finally {
 		await sandbox.close();
 		if (!keep) instance.cleanup();
@@ -257,8 +240,7 @@ async function main() {
 	for (const line of lines) await runLine(line, tarball);
 	fs.rmSync(path.dirname(tarball), { recursive: true, force: true });
 	console.log(`\ne2e done in ${Math.round((Date.now() - started) / 1000)} s`);
-	console.log(`${passed} passed, ${failed} failed`);
-	process.exitCode = failed === 0 && passed > 0 ? 0 : 1;
+	summary();
 }
 
 main().catch((error) => {

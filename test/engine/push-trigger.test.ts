@@ -20,8 +20,6 @@ import type {
 	IHookFunctions,
 	INode,
 	INodeType,
-	INodeTypes,
-	IVersionedNodeType,
 	IWebhookData,
 	IWebhookFunctions,
 	IWebhookResponseData,
@@ -29,7 +27,7 @@ import type {
 } from 'n8n-workflow';
 import { NodeHelpers, Workflow } from 'n8n-workflow';
 
-import { DIST, TestCredentialsHelper } from '../harness/engine';
+import { DIST, TestCredentialsHelper, TestNodeTypes } from '../harness/engine';
 
 const NODE_TYPE = 'n8n-nodes-chargepilot.chargePilotPushTrigger';
 const KEY = 'k3y-Push-0123456789abcdef-ZYXW';
@@ -45,24 +43,6 @@ function loadBuilt(): { nodeType: INodeType; credentialType: ICredentialType } {
 	return { nodeType: new ChargePilotPushTrigger(), credentialType: new ChargePilotPushApi() };
 }
 /* eslint-enable @typescript-eslint/no-require-imports */
-
-class TestNodeTypes implements INodeTypes {
-	constructor(private readonly types: Record<string, INodeType>) {}
-
-	getByName(nodeType: string): INodeType | IVersionedNodeType {
-		return this.getByNameAndVersion(nodeType);
-	}
-
-	getByNameAndVersion(nodeType: string): INodeType {
-		const type = this.types[nodeType];
-		if (!type) throw new Error(`Unknown node type ${nodeType}`);
-		return type;
-	}
-
-	getKnownTypes() {
-		return {};
-	}
-}
 
 /** ChargePilot's payload fields (docs §6.1): one AC session (no SoC) and one DC session. */
 const AC_SESSION = {

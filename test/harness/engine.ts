@@ -40,7 +40,7 @@ export function loadBuilt(): { nodeType: INodeType; credentialType: ICredentialT
 }
 /* eslint-enable @typescript-eslint/no-require-imports */
 
-class TestNodeTypes implements INodeTypes {
+export class TestNodeTypes implements INodeTypes {
 	constructor(private readonly types: Record<string, INodeType>) {}
 
 	getByName(nodeType: string): INodeType | IVersionedNodeType {
