@@ -19,6 +19,8 @@ const fs = require('node:fs');
 const path = require('node:path');
 
 const { createInstance, freePort, packPackage } = require('./n8n');
+const { startSandbox } = require('../sandbox');
+const { toPushSession } = require('../sandbox/push');
 const { createReport, e2eArgs } = require('./report');
 const { HOST, ownerAndApi, request, sleep, startN8n, stopN8n, tail } = require('./server');
 
@@ -262,6 +264,22 @@ async function runLine(line, tarball) {
 				assert.equal(headers.authorization, undefined);
 			}
 			assert.ok(!JSON.stringify(headered[0]).includes(KEY));
+		});
+		await check('the sandbox pushes its latest sessions as ChargePilot would: 200 {"received":3} and one execution with exactly those sessions', async () => {
+			const sandbox = await startSandbox({ eventCount: 50 });
+			try {
+				const events = sandbox.getEvents(sandbox.mainSiteId).slice(-3);
+				const res = await sandbox.pushSessions(`http://${HOST}:${port}${pushUrl(PATH_PLAIN)}`, KEY, { events });
+				assert.equal(res.status, 200, res.body);
+				assert.deepEqual(JSON.parse(res.body), { received: 3 });
+				let after = plain;
+				for (const until = Date.now() + 60_000; after.length < plain.length + 1 && Date.now() < until; await sleep(500)) after = await list(WF_PLAIN);
+				const fresh = after.filter((execution) => !plain.some((old) => old.id === execution.id));
+				assert.equal(fresh.length, 1, `new executions: ${fresh.length}`);
+				assert.deepEqual(triggerItems(fresh[0]), events.map(toPushSession));
+			} finally {
+				await sandbox.close();
+			}
 		});
 		await check("n8n's log (level debug) never contains the subscription key", () => {
 			const logText = fs.readFileSync(server.logFile, 'utf8');

@@ -18,6 +18,7 @@ const { createKeyring, SIGNED_PATH_MODES } = require('./auth');
 const { createDataSet, MAIN_SITE_ID } = require('./data');
 const { FaultInjector } = require('./faults');
 const { createSandboxServer } = require('./server');
+const { pushSessions } = require('./push');
 
 const DEFAULTS = {
 	host: '127.0.0.1',
@@ -293,6 +294,15 @@ async function startSandbox(options = {}) {
 		/** All events of a site in the default order (start_time, transaction_id). */
 		getEvents(siteId) {
 			return data.getEvents(siteId);
+		},
+
+		/**
+		 * Pushes sessions to a webhook as ChargePilot's Charging Data Push-API does: the given events
+		 * (default: the site's last `count` events) as Push-API objects, with the subscription key.
+		 */
+		pushSessions(url, subscriptionKey, { siteId = MAIN_SITE_ID, count = 1, events } = {}) {
+			const sessions = events ?? data.getEvents(siteId).slice(-count);
+			return pushSessions(url, subscriptionKey, sessions);
 		},
 
 		/** Closes the server and every open socket. Safe to call twice. */
