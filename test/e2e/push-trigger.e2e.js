@@ -272,9 +272,14 @@ async function runLine(line, tarball) {
 				const res = await sandbox.pushSessions(`http://${HOST}:${port}${pushUrl(PATH_PLAIN)}`, KEY, { events });
 				assert.equal(res.status, 200, res.body);
 				assert.deepEqual(JSON.parse(res.body), { received: 3 });
-				let after = plain;
-				for (const until = Date.now() + 60_000; after.length < plain.length + 1 && Date.now() < until; await sleep(500)) after = await list(WF_PLAIN);
-				const fresh = after.filter((execution) => !plain.some((old) => old.id === execution.id));
+				// Wait until the new execution exists and has finished (its data is written at the end).
+				const isNew = (execution) => !plain.some((old) => old.id === execution.id);
+				const done = (execution) => execution.finished || execution.status === 'success' || execution.status === 'error';
+				let fresh = [];
+				for (const until = Date.now() + 90_000; Date.now() < until; await sleep(500)) {
+					fresh = (await list(WF_PLAIN)).filter(isNew);
+					if (fresh.length >= 1 && fresh.every(done)) break;
+				}
 				assert.equal(fresh.length, 1, `new executions: ${fresh.length}`);
 				assert.deepEqual(triggerItems(fresh[0]), events.map(toPushSession));
 			} finally {
