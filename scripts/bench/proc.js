@@ -6,7 +6,28 @@
  * sample before a process exits is its peak, whatever the sampling interval.
  */
 
+const { execFileSync } = require('node:child_process');
 const fs = require('node:fs');
+
+/** Clock ticks per second of /proc/<pid>/stat times (100 on practically every Linux). */
+const CLK_TCK = (() => {
+	try {
+		return Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
+	} catch {
+		return 100;
+	}
+})();
+
+/** CPU time (user + system) a pid has used so far, in ms; undefined when it is gone. */
+function cpuMsOf(pid) {
+	try {
+		const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+		const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+		return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLK_TCK;
+	} catch {
+		return undefined;
+	}
+}
 
 /** { rssKb, hwmKb } of a pid, or undefined when it is gone. */
 function memoryOf(pid) {
@@ -85,26 +106,34 @@ function descendantsOf(pid) {
  * Samples a process tree every `intervalMs` until stop(). Keeps:
  * - main: the root's last VmHWM (its peak RSS) and a time series of its VmRSS;
  * - others: per descendant pid, its last VmHWM and name (e.g. n8n's task runner);
- * - treePeakKb: the largest sum of VmRSS over the tree seen in one sample.
+ * - treePeakKb: the largest sum of VmRSS over the tree seen in one sample;
+ * - series: [time, VmRSS of the root in kB, CPU ms used so far by the whole tree] per sample.
  */
 function sampleTree(rootPid, intervalMs = 50) {
 	const state = { mainHwmKb: 0, series: [], others: new Map(), treePeakKb: 0, seen: new Map() };
+	const cpuByPid = new Map(); // last CPU ms seen per pid, so exited children keep counting
 	const tick = () => {
 		const t = Date.now();
 		const main = memoryOf(rootPid);
+		const mainCpu = cpuMsOf(rootPid);
+		if (mainCpu !== undefined) cpuByPid.set(rootPid, mainCpu);
 		let sum = 0;
-		if (main) {
-			state.mainHwmKb = Math.max(state.mainHwmKb, main.hwmKb);
-			state.series.push([t, main.rssKb]);
-			sum += main.rssKb;
-		}
 		for (const pid of descendantsOf(rootPid)) {
 			if (!state.seen.has(pid)) state.seen.set(pid, startTimeOf(pid));
+			const cpu = cpuMsOf(pid);
+			if (cpu !== undefined) cpuByPid.set(pid, cpu);
 			const mem = memoryOf(pid);
 			if (!mem) continue;
 			sum += mem.rssKb;
 			const prev = state.others.get(pid);
 			state.others.set(pid, { name: mem.name, hwmKb: Math.max(prev ? prev.hwmKb : 0, mem.hwmKb) });
+		}
+		if (main) {
+			state.mainHwmKb = Math.max(state.mainHwmKb, main.hwmKb);
+			let cpu = 0;
+			for (const value of cpuByPid.values()) cpu += value;
+			state.series.push([t, main.rssKb, cpu]);
+			sum += main.rssKb;
 		}
 		state.treePeakKb = Math.max(state.treePeakKb, sum);
 	};
@@ -122,6 +151,24 @@ function sampleTree(rootPid, intervalMs = 50) {
 			let peak = 0;
 			for (const [t, kb] of state.series) if (t >= fromMs && t <= toMs) peak = Math.max(peak, kb);
 			return peak;
+		},
+		/**
+		 * CPU ms the tree used in [fromMs, toMs], from the last sample at or before fromMs to the first
+		 * at or after toMs (so it covers the window; at most two sample intervals too much).
+		 */
+		cpuMsBetween(fromMs, toMs) {
+			const { series } = state;
+			if (!series.length) return undefined;
+			let start = series[0];
+			let end = series[series.length - 1];
+			for (const sample of series) {
+				if (sample[0] <= fromMs) start = sample;
+				if (sample[0] >= toMs) {
+					end = sample;
+					break;
+				}
+			}
+			return end[2] - start[2];
 		},
 		/** VmRSS of the root in the last sample at or before t. */
 		rssAt(t) {
@@ -153,4 +200,4 @@ function killAlive(seen) {
 	return killed;
 }
 
-module.exports = { memoryOf, descendantsOf, startTimeOf, sampleTree, killAlive };
+module.exports = { memoryOf, cpuMsOf, descendantsOf, startTimeOf, sampleTree, killAlive };

@@ -8,7 +8,7 @@
  * Runs in its own process (spawned by scripts/bench.js with the Node that runs n8n), so it does
  * not share an event loop with the sandbox. Usage:
  *   node raw-client.js '{"baseUrl":"http://127.0.0.1:P/rest/v1","apiKey":"..","apiSecret":"..","items":2000,"concurrency":8}'
- * Prints one JSON line: { items, ok, ms, itemsPerSec, maxRssKb, node }.
+ * Prints one JSON line: { items, ok, ms, cpuMs, itemsPerSec, maxRssKb, node }.
  */
 
 const crypto = require('node:crypto');
@@ -60,6 +60,7 @@ async function main() {
 	const results = new Array(config.items);
 	let next = 0;
 	const started = process.hrtime.bigint();
+	const cpuBefore = process.cpuUsage();
 	const worker = async () => {
 		while (next < config.items) {
 			const n = next++;
@@ -68,10 +69,11 @@ async function main() {
 	};
 	await Promise.all(Array.from({ length: config.concurrency }, worker));
 	const ms = Number(process.hrtime.bigint() - started) / 1e6;
+	const cpu = process.cpuUsage(cpuBefore);
 	agent.destroy();
 	const ok = results.filter(Boolean).length;
 	process.stdout.write(
-		`${JSON.stringify({ items: config.items, ok, ms, itemsPerSec: (config.items / ms) * 1000, maxRssKb: process.resourceUsage().maxRSS, node: process.version })}\n`,
+		`${JSON.stringify({ items: config.items, ok, ms, cpuMs: (cpu.user + cpu.system) / 1000, itemsPerSec: (config.items / ms) * 1000, maxRssKb: process.resourceUsage().maxRSS, node: process.version })}\n`,
 	);
 }
 
