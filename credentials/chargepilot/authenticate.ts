@@ -1,6 +1,6 @@
 import type { ICredentialDataDecryptedObject, IDataObject, IHttpRequestOptions } from 'n8n-workflow';
 
-import { buildUrl, findHeader, joinUrl, serializeBody, withoutHeaders } from './canonicalRequest';
+import { buildUrl, fastUrl, findHeader, joinUrl, serializeBody, withoutHeaders, type UrlParts } from './canonicalRequest';
 import {
 	HEADER_API_KEY,
 	HEADER_SIGNATURE,
@@ -71,8 +71,26 @@ function requiredText(credentials: ICredentialDataDecryptedObject, field: string
 	return value;
 }
 
+/**
+ * The base URL of a credential, checked, as plain parts; remembered per Region/Base URL pair, so a
+ * run of many requests parses it once. Errors are not remembered.
+ */
+const baseUrls = new Map<string, Readonly<UrlParts>>();
+
+function baseUrlParts(credentials: ICredentialDataDecryptedObject): Readonly<UrlParts> {
+	const key = `${String(credentials.region ?? 'eu')}\u0000${String(credentials.baseUrl ?? '')}`;
+	let parts = baseUrls.get(key);
+	if (!parts) {
+		const url = resolveBaseUrl(credentials);
+		parts = Object.freeze({ href: url.href, origin: url.origin, pathname: url.pathname, search: '' });
+		if (baseUrls.size >= 32) baseUrls.clear();
+		baseUrls.set(key, parts);
+	}
+	return parts;
+}
+
 /** The path that gets signed: from the host (`full`) or below the base URL's path (`relative`). */
-export function signedPathFor(url: URL, base: URL, variant: SignedPathVariant): string {
+export function signedPathFor(url: Pick<UrlParts, 'pathname' | 'search'>, base: Pick<UrlParts, 'pathname'>, variant: SignedPathVariant): string {
 	const full = url.pathname + url.search;
 	if (variant !== 'relative') return full;
 	const basePath = base.pathname.replace(/\/+$/, '');
@@ -85,6 +103,10 @@ export function signedPathFor(url: URL, base: URL, variant: SignedPathVariant): 
 export function signedPathVariant(credentials: ICredentialDataDecryptedObject): SignedPathVariant {
 	return credentials.signedPath === 'relative' ? 'relative' : 'full';
 }
+
+/** Options that `signRequestOptions` folds into the URL or body, so the copy it returns drops them. */
+const FOLDED_LEGACY_OPTIONS = new Set(['qs', 'arrayFormat', 'form', 'qsStringifyOptions', 'useQuerystring']);
+const FOLDED_OPTIONS = new Set([...FOLDED_LEGACY_OPTIONS, 'baseURL']);
 
 let lastSecret: string | undefined;
 let lastHashedSecret = '';
@@ -109,11 +131,19 @@ export function signRequestOptions(
 ): IHttpRequestOptions {
 	const apiKey = requiredText(credentials, 'apiKey', 'API Key');
 	const apiSecret = requiredText(credentials, 'apiSecret', 'API Secret');
-	const base = resolveBaseUrl(credentials);
+	const base = baseUrlParts(credentials);
 
 	const incoming = requestOptions as AnyRequestOptions;
-	const options: AnyRequestOptions = { ...incoming };
 	const legacy = typeof incoming.uri === 'string' && !incoming.url;
+	// A copy without what this function folds into the URL and body (copied key by key: deleting
+	// keys from a copy makes every later access to it slow).
+	const source = incoming as unknown as Record<string, unknown>;
+	const copy: Record<string, unknown> = {};
+	const drop = legacy ? FOLDED_LEGACY_OPTIONS : FOLDED_OPTIONS;
+	for (const key of Object.keys(source)) {
+		if (!drop.has(key)) copy[key] = source[key];
+	}
+	const options = copy as unknown as AnyRequestOptions;
 	const method = String(incoming.method ?? 'GET').toUpperCase();
 
 	if (incoming.formData !== undefined && incoming.formData !== null) {
@@ -123,10 +153,10 @@ export function signRequestOptions(
 		);
 	}
 
-	const target = legacy
-		? (incoming.uri as string)
-		: joinUrl(incoming.baseURL ?? base.href, String(incoming.url ?? ''));
-	const url = buildUrl(target, incoming.qs);
+	const path = String(incoming.url ?? '');
+	const url: UrlParts =
+		(!legacy && incoming.baseURL === undefined && fastUrl(base, path, incoming.qs)) ||
+		buildUrl(legacy ? (incoming.uri as string) : joinUrl(incoming.baseURL ?? base.href, path), incoming.qs);
 	if (url.origin !== base.origin) {
 		throw new ChargePilotCredentialError(
 			'url',
@@ -158,18 +188,12 @@ export function signRequestOptions(
 	// A redirect would carry the signed headers elsewhere, and the signature would not match there.
 	options.disableFollowRedirect = true;
 	options.sendCredentialsOnCrossOriginRedirect = false;
-	delete options.qs;
-	delete options.arrayFormat;
-	delete options.form;
-	delete options.qsStringifyOptions;
-	delete options.useQuerystring;
 	if (legacy) {
 		options.uri = url.href;
 		options.followRedirect = false;
 		options.followAllRedirects = false;
 	} else {
 		options.url = url.href;
-		delete options.baseURL;
 	}
 	return options;
 }

@@ -10,21 +10,11 @@ import type { IDataObject, IHttpRequestMethods } from 'n8n-workflow';
 
 import { ChargePilotApi } from '../../credentials/ChargePilotApi.credentials';
 import { sandboxCredentials, startSandbox, type Sandbox } from '../harness/sandbox';
+import { seededRandom, type Random } from '../harness/random';
 
 const SEED = Number(process.env.FUZZ_SEED ?? 20261129);
 const COUNT = Number(process.env.FUZZ_COUNT ?? 5000);
 const PARALLEL = 16;
-
-function mulberry32(seed: number) {
-	let state = seed >>> 0;
-	return () => {
-		state = (state + 0x6d2b79f5) >>> 0;
-		let t = state;
-		t = Math.imul(t ^ (t >>> 15), t | 1);
-		t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-		return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-	};
-}
 
 const ALPHABETS = [
 	'abcdefghijklmnopqrstuvwxyz0123456789',
@@ -34,7 +24,6 @@ const ALPHABETS = [
 	'⚡🚌充電東京ключ',
 ];
 
-type Random = () => number;
 const pick = <T>(random: Random, list: readonly T[]): T => list[Math.floor(random() * list.length)];
 
 function randomText(random: Random, max: number, allowEmpty = true): string {
@@ -97,7 +86,7 @@ afterAll(async () => {
 
 test(`${COUNT} random signed requests are all verified by the sandbox (seed ${SEED})`, async () => {
 	const credential = new ChargePilotApi();
-	const random = mulberry32(SEED);
+	const random = seededRandom(SEED);
 	const cases = Array.from({ length: COUNT }, (_v, index) => makeCase(random, index));
 	const http = Container.get(OutboundHttp).requests();
 	const failures: string[] = [];
