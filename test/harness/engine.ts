@@ -62,6 +62,8 @@ export class TestNodeTypes implements INodeTypes {
 export class TestCredentialsHelper extends ICredentialsHelper {
 	/** Every options object `authenticate` received, for tests of what the node asked for. */
 	readonly authenticateCalls: IHttpRequestOptions[] = [];
+	/** How often n8n asked for the decrypted credential (n8n loads it from its database each time). */
+	decryptCalls = 0;
 
 	constructor(
 		private readonly credentialType: ICredentialType,
@@ -100,6 +102,7 @@ export class TestCredentialsHelper extends ICredentialsHelper {
 
 	async getDecrypted(_additionalData: IWorkflowExecuteAdditionalData, _nodeCredentials: INodeCredentialsDetails, type: string): Promise<ICredentialDataDecryptedObject> {
 		if (type !== this.credentialType.name) throw new Error(`No credentials of type ${type}`);
+		this.decryptCalls++;
 		// A copy, as n8n decrypts afresh for every use.
 		return { ...this.data };
 	}

@@ -1,5 +1,5 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
-import { NodeOperationError } from 'n8n-workflow';
+import { NodeOperationError, sleep } from 'n8n-workflow';
 
 import { concurrencySetting } from '../helpers/settings';
 import * as api from './api/Api.resource';
@@ -7,12 +7,30 @@ import * as chargingEvent from './chargingEvent/ChargingEvent.resource';
 import type { ChargePilotType } from './node.type';
 import * as site from './site/Site.resource';
 
-type Operation = (this: IExecuteFunctions, itemIndex: number) => Promise<IDataObject[]>;
+/** The step that sends one item's request(s) and gives its output JSON. */
+type Step = () => Promise<IDataObject[]>;
+
+/** One item's parameters once read: its step, or what was wrong with them. */
+type Read = { ok: true; step: Step } | { ok: false; error: unknown };
+
+/**
+ * Reads and checks one item's parameters (synchronously, throwing on bad input) and returns the
+ * step that sends it. Splitting the two lets the router read the next items' parameters, which
+ * costs n8n real CPU time per item (expressions), while earlier requests are on the wire.
+ */
+type Operation = (this: IExecuteFunctions, itemIndex: number) => Step;
+
+/** For operations that do not split: nothing is read ahead, everything happens in the step. */
+function unsplit(execute: (this: IExecuteFunctions, itemIndex: number) => Promise<IDataObject[]>): Operation {
+	return function (this: IExecuteFunctions, itemIndex: number) {
+		return async () => await execute.call(this, itemIndex);
+	};
+}
 
 const operations: { [R in keyof ChargePilotType]: Record<ChargePilotType[R], Operation> } = {
-	api: { ping: api.ping.execute, customRequest: api.customRequest.execute },
-	site: { get: site.get.execute, getAll: site.getAll.execute },
-	chargingEvent: { getAll: chargingEvent.getAll.execute },
+	api: { ping: unsplit(api.ping.execute), customRequest: api.customRequest.prepare },
+	site: { get: unsplit(site.get.execute), getAll: unsplit(site.getAll.execute) },
+	chargingEvent: { getAll: unsplit(chargingEvent.getAll.execute) },
 };
 
 function operationFor(context: IExecuteFunctions): Operation {
@@ -42,32 +60,86 @@ export function errorJson(error: unknown): IDataObject {
  * Runs the chosen operation for every input item, up to `concurrency` at a time. Output keeps the
  * input order; each item's results are paired with it. Under Continue On Fail a failed item gives
  * one error item; otherwise the first failure (lowest item index among those that failed) stops the run.
+ *
+ * While requests are on the wire, the items next in line have their parameters read ahead (at most
+ * `concurrency` of them, one per turn of the event loop so answers are never held up). Reading
+ * has no side effects: an item read ahead but never started (the run stopped) sends nothing, and
+ * an item whose parameters are wrong fails when its turn comes, exactly as if read then.
  */
 export async function router(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 	const items = this.getInputData();
-	const run = operationFor(this);
+	const prepare = operationFor(this);
 	const concurrency = items.length > 1 ? concurrencySetting(this) : 1;
 	const results: INodeExecutionData[][] = new Array(items.length);
 	const failures: Array<{ index: number; error: unknown }> = [];
-	let next = 0;
+	const ready = new Map<number, Read>();
+	let next = 0; // the next item to start
+	let readTo = 0; // items below this one have been read (or started)
+	let done = false;
+	let readingAhead = false;
+
+	const read = (itemIndex: number): Read => {
+		try {
+			return { ok: true, step: prepare.call(this, itemIndex) };
+		} catch (error) {
+			return { ok: false, error };
+		}
+	};
+	const take = (itemIndex: number): Read => {
+		const entry = ready.get(itemIndex);
+		if (entry) {
+			ready.delete(itemIndex);
+			return entry;
+		}
+		readTo = Math.max(readTo, itemIndex + 1);
+		return read(itemIndex);
+	};
+	const readAhead = async (): Promise<void> => {
+		if (readingAhead || items.length < 2) return;
+		readingAhead = true;
+		try {
+			for (;;) {
+				await sleep(0); // after the requests just started are on their way
+				readTo = Math.max(readTo, next);
+				if (done || failures.length || readTo >= items.length || readTo >= next + concurrency) return;
+				ready.set(readTo, read(readTo));
+				readTo++;
+			}
+		} finally {
+			readingAhead = false;
+		}
+	};
 
 	const worker = async (): Promise<void> => {
 		while (next < items.length && failures.length === 0) {
 			const itemIndex = next++;
-			try {
-				const jsons = await run.call(this, itemIndex);
-				results[itemIndex] = jsons.map((json) => ({ json, pairedItem: { item: itemIndex } }));
-			} catch (error) {
+			let outcome = take(itemIndex);
+			if (outcome.ok) {
+				try {
+					const sent = outcome.step();
+					void readAhead();
+					const jsons = await sent;
+					results[itemIndex] = jsons.map((json) => ({ json, pairedItem: { item: itemIndex } }));
+				} catch (error) {
+					outcome = { ok: false, error };
+				}
+			}
+			if (!outcome.ok) {
 				if (this.continueOnFail()) {
-					results[itemIndex] = [{ json: errorJson(error), pairedItem: { item: itemIndex } }];
+					results[itemIndex] = [{ json: errorJson(outcome.error), pairedItem: { item: itemIndex } }];
 				} else {
-					failures.push({ index: itemIndex, error });
+					failures.push({ index: itemIndex, error: outcome.error });
 				}
 			}
 		}
 	};
 
-	await Promise.all(Array.from({ length: Math.min(concurrency, Math.max(items.length, 1)) }, worker));
+	try {
+		await Promise.all(Array.from({ length: Math.min(concurrency, Math.max(items.length, 1)) }, worker));
+	} finally {
+		done = true;
+		ready.clear();
+	}
 	if (failures.length) {
 		failures.sort((a, b) => a.index - b.index);
 		const { index, error } = failures[0];

@@ -2,6 +2,7 @@ import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
 import { DEFAULT_TIMEOUT_MS } from '../transport';
 import { DEFAULT_RETRY, type RetrySettings } from '../transport/retry';
+import { itemParameter } from './runCache';
 import { inputError } from './validation';
 
 export interface RequestSettings {
@@ -39,7 +40,7 @@ function numberOption(
 
 /** The Options collection of the current operation (every operation names it `options`). */
 export function operationOptions(context: IExecuteFunctions, itemIndex: number): IDataObject {
-	return (context.getNodeParameter('options', itemIndex, {}) ?? {}) as IDataObject;
+	return itemParameter<IDataObject | null>(context, 'options', itemIndex, {}) ?? {};
 }
 
 /** Timeout and retry policy for one item, from the operation's Options. */

@@ -1,11 +1,12 @@
 import type { IExecuteFunctions } from 'n8n-workflow';
 
+import { itemParameter, runNode } from './runCache';
 import { inputError } from './validation';
 
 /** The site ID from the Site resource locator (list, ID, or a plain string from older workflows). */
 export function siteIdParameter(context: IExecuteFunctions, itemIndex: number): string {
-	const raw = context.getNodeParameter('siteId', itemIndex, '', { extractValue: true }) as unknown;
-	const node = context.getNode();
+	const raw = itemParameter<unknown>(context, 'siteId', itemIndex, '', { extractValue: true });
+	const node = runNode(context);
 	if (raw !== undefined && raw !== null && typeof raw !== 'string' && typeof raw !== 'number') {
 		throw inputError(node, itemIndex, 'Site', `the ID must be text, got ${Array.isArray(raw) ? 'an array' : typeof raw}`, 'Pick a site from the list, or enter its ID as text.');
 	}

@@ -1,4 +1,6 @@
 import type {
+	IAdditionalCredentialOptions,
+	ICredentialDataDecryptedObject,
 	IDataObject,
 	IExecuteFunctions,
 	IHttpRequestMethods,
@@ -47,9 +49,31 @@ function isMalformedJson(response: HttpResponse): boolean {
 	}
 }
 
+/**
+ * The credential, decrypted once per node run (n8n's `httpRequestWithAuthentication` would load and
+ * decrypt it from the database again for every request, which costs more than the request itself
+ * on a local network). Keyed by the run's context object, so nothing outlives the run; a failed
+ * load is not kept, so the next request asks n8n again (and gets n8n's own error).
+ */
+const runCredentials = new WeakMap<object, Promise<IAdditionalCredentialOptions>>();
+
+function credentialOptionsFor(context: ApiContext): Promise<IAdditionalCredentialOptions> {
+	let cached = runCredentials.get(context);
+	if (!cached) {
+		cached = (async () => {
+			const data = (await context.getCredentials(CREDENTIAL_TYPE)) as ICredentialDataDecryptedObject;
+			const details = context.getNode().credentials?.[CREDENTIAL_TYPE];
+			return { credentialsDecrypted: { id: details?.id ?? '', name: details?.name ?? '', type: CREDENTIAL_TYPE, data } };
+		})();
+		runCredentials.set(context, cached);
+		cached.catch(() => runCredentials.delete(context));
+	}
+	return cached;
+}
+
 async function signedPathSetting(context: ApiContext): Promise<string | undefined> {
 	try {
-		const credentials = await context.getCredentials(CREDENTIAL_TYPE);
+		const credentials = (await credentialOptionsFor(context)).credentialsDecrypted?.data ?? {};
 		return typeof credentials.signedPath === 'string' ? credentials.signedPath : 'full';
 	} catch {
 		return undefined;
@@ -81,6 +105,8 @@ export async function apiRequest(this: ApiContext, request: ApiRequest): Promise
 		};
 		if (request.body !== undefined) options.body = request.body as IHttpRequestOptions['body'];
 
+		// Outside the try: a credential n8n cannot load fails with n8n's own error, not as a network one.
+		const credentialOptions = await credentialOptionsFor(this);
 		const started = Date.now();
 		let response: HttpResponse;
 		try {
@@ -88,6 +114,7 @@ export async function apiRequest(this: ApiContext, request: ApiRequest): Promise
 				this,
 				CREDENTIAL_TYPE,
 				options,
+				credentialOptions,
 			)) as HttpResponse;
 			response = { statusCode: raw.statusCode, headers: raw.headers ?? {}, body: raw.body };
 		} catch (error) {

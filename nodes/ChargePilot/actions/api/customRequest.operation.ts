@@ -1,5 +1,6 @@
 import type { IDataObject, IExecuteFunctions, IHttpRequestMethods, INodeProperties } from 'n8n-workflow';
 
+import { itemParameter, runNode } from '../../helpers/runCache';
 import { operationOptions, requestSettings } from '../../helpers/settings';
 import {
 	headersFromPairs,
@@ -146,13 +147,13 @@ const properties: INodeProperties[] = [
 export const description = forOperation('api', 'customRequest', properties);
 
 function readQuery(context: IExecuteFunctions, itemIndex: number): IDataObject {
-	if (!context.getNodeParameter('sendQuery', itemIndex, false)) return {};
-	const node = context.getNode();
-	if (context.getNodeParameter('specifyQuery', itemIndex, 'keypair') === 'json') {
-		const parsed = parseJson(node, itemIndex, context.getNodeParameter('jsonQuery', itemIndex, '{}'), 'Query Parameters JSON');
+	if (!itemParameter(context, 'sendQuery', itemIndex, false)) return {};
+	const node = runNode(context);
+	if (itemParameter(context, 'specifyQuery', itemIndex, 'keypair') === 'json') {
+		const parsed = parseJson(node, itemIndex, itemParameter(context, 'jsonQuery', itemIndex, '{}'), 'Query Parameters JSON');
 		return validateQueryObject(node, itemIndex, parsed, 'Query Parameters JSON');
 	}
-	const collection = context.getNodeParameter('queryParameters', itemIndex, {}) as IDataObject;
+	const collection = itemParameter<IDataObject>(context, 'queryParameters', itemIndex, {});
 	const pairs = (collection.parameters ?? []) as Array<{ name?: unknown; value?: unknown }>;
 	// The default row is one empty pair: treat an untouched empty row as "no parameters".
 	const used = pairs.filter((pair) => !(pair.name === '' && (pair.value === '' || pair.value === undefined)));
@@ -161,9 +162,9 @@ function readQuery(context: IExecuteFunctions, itemIndex: number): IDataObject {
 
 function readBody(context: IExecuteFunctions, itemIndex: number, method: string): unknown {
 	if (!METHODS_WITH_BODY.includes(method)) return undefined;
-	const raw = context.getNodeParameter('body', itemIndex, '');
+	const raw = itemParameter(context, 'body', itemIndex, '');
 	if (typeof raw === 'string' && Buffer.byteLength(raw, 'utf8') > MAX_BODY_BYTES * 4) throw tooLarge(context, itemIndex, Buffer.byteLength(raw, 'utf8'));
-	const body = parseJson(context.getNode(), itemIndex, raw, 'Body');
+	const body = parseJson(runNode(context), itemIndex, raw, 'Body');
 	if (body === undefined) return undefined;
 	// Serialise here, once: compact JSON of whatever the user gave ("text" stays a JSON string).
 	const text = JSON.stringify(body);
@@ -191,14 +192,18 @@ function toItems(body: unknown, split: boolean): IDataObject[] {
 	return [{ data: body as IDataObject[keyof IDataObject] }];
 }
 
-/** Any signed request: method, path, query, JSON body, extra headers. */
-export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject[]> {
-	const node = this.getNode();
-	const method = String(this.getNodeParameter('method', itemIndex, 'GET')).toUpperCase();
+/**
+ * Any signed request: method, path, query, JSON body, extra headers. Reads and checks every
+ * parameter now (so the router can do it for the next item while this one is on the wire) and
+ * returns the step that sends the request.
+ */
+export function prepare(this: IExecuteFunctions, itemIndex: number): () => Promise<IDataObject[]> {
+	const node = runNode(this);
+	const method = String(itemParameter(this, 'method', itemIndex, 'GET')).toUpperCase();
 	if (!['GET', 'POST', 'PUT', 'PATCH', 'DELETE'].includes(method)) {
 		throw inputError(node, itemIndex, 'Method', `"${method}" is not supported`, 'Choose GET, POST, PUT, PATCH or DELETE.');
 	}
-	const path = validatePath(node, itemIndex, this.getNodeParameter('path', itemIndex, ''));
+	const path = validatePath(node, itemIndex, itemParameter(this, 'path', itemIndex, ''));
 	const qs = readQuery(this, itemIndex);
 	const urlLength = path.length + encodeQuery(qs).length;
 	if (urlLength > MAX_URL_LENGTH) {
@@ -210,19 +215,25 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	const headers = headersFromPairs(node, itemIndex, headerPairs);
 	const settings = requestSettings(this, itemIndex);
 
-	const response = await apiRequest.call(this, {
-		method: method as IHttpRequestMethods,
-		path,
-		qs,
-		body,
-		headers: Object.keys(headers).length ? headers : undefined,
-		itemIndex,
-		timeoutMs: settings.timeoutMs,
-		retry: settings.retry,
-	});
+	return async () => {
+		const response = await apiRequest.call(this, {
+			method: method as IHttpRequestMethods,
+			path,
+			qs,
+			body,
+			headers: Object.keys(headers).length ? headers : undefined,
+			itemIndex,
+			timeoutMs: settings.timeoutMs,
+			retry: settings.retry,
+		});
+		if (options.fullResponse === true) {
+			return [{ statusCode: response.statusCode, headers: response.headers, body: response.body as IDataObject }];
+		}
+		return toItems(response.body, options.splitArray === true);
+	};
+}
 
-	if (options.fullResponse === true) {
-		return [{ statusCode: response.statusCode, headers: response.headers, body: response.body as IDataObject }];
-	}
-	return toItems(response.body, options.splitArray === true);
+/** `prepare` and send at once. */
+export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject[]> {
+	return await prepare.call(this, itemIndex)();
 }

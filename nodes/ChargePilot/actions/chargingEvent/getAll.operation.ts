@@ -2,6 +2,7 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 import { NodeOperationError } from 'n8n-workflow';
 
 import { parseDateTime, toIsoUtc } from '../../helpers/dates';
+import { itemParameter, runNode } from '../../helpers/runCache';
 import { operationOptions, requestSettings } from '../../helpers/settings';
 import { siteIdParameter, sitePath } from '../../helpers/site';
 import { inputError, limitParameter } from '../../helpers/validation';
@@ -87,7 +88,7 @@ const properties: INodeProperties[] = [
 export const description = forOperation('chargingEvent', 'getAll', properties);
 
 function dateParameter(context: IExecuteFunctions, itemIndex: number, name: string, label: string): number {
-	const raw = context.getNodeParameter(name, itemIndex, '') as unknown;
+	const raw = itemParameter<unknown>(context, name, itemIndex, '');
 	if (raw === '' || raw === undefined || raw === null) {
 		throw inputError(context.getNode(), itemIndex, label, 'is empty', `Set ${label} to a date and time, e.g. 2026-01-01T00:00:00Z.`);
 	}
@@ -100,7 +101,7 @@ function dateParameter(context: IExecuteFunctions, itemIndex: number, name: stri
 
 /** The query of GET /charging-events/site/{id}, validated; nothing is sent when it is wrong. */
 function eventQuery(context: IExecuteFunctions, itemIndex: number): { query: IDataObject; pageSize: number; failOnTruncated: boolean } {
-	const node = context.getNode();
+	const node = runNode(context);
 	const from = dateParameter(context, itemIndex, 'from', 'From');
 	const to = dateParameter(context, itemIndex, 'to', 'To');
 	if (to <= from) {
@@ -145,8 +146,8 @@ function eventQuery(context: IExecuteFunctions, itemIndex: number): { query: IDa
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject[]> {
 	const siteId = siteIdParameter(this, itemIndex);
 	const { query, pageSize, failOnTruncated } = eventQuery(this, itemIndex);
-	const all = this.getNodeParameter('returnAll', itemIndex, false) as boolean;
-	const max = all ? Infinity : limitParameter(this.getNode(), itemIndex, this.getNodeParameter('limit', itemIndex, 50));
+	const all = itemParameter<boolean>(this, 'returnAll', itemIndex, false);
+	const max = all ? Infinity : limitParameter(runNode(this), itemIndex, itemParameter(this, 'limit', itemIndex, 50));
 	const settings = requestSettings(this, itemIndex);
 
 	const result = await fetchOffsetPages.call(

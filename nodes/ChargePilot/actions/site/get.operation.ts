@@ -1,5 +1,6 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
+import { itemParameter } from '../../helpers/runCache';
 import { requestSettings } from '../../helpers/settings';
 import { siteIdParameter, sitePath } from '../../helpers/site';
 import { simplifySite } from '../../helpers/sites';
@@ -33,5 +34,5 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 		retry: settings.retry,
 	});
 	const site = response.body as IDataObject;
-	return [this.getNodeParameter('simplify', itemIndex, true) ? simplifySite(site) : site];
+	return [itemParameter(this, 'simplify', itemIndex, true) ? simplifySite(site) : site];
 }

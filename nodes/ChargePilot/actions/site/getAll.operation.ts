@@ -1,6 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { NodeApiError } from 'n8n-workflow';
 
+import { itemParameter, runNode } from '../../helpers/runCache';
 import { requestSettings } from '../../helpers/settings';
 import { listFromResponse, simplifySite } from '../../helpers/sites';
 import { limitParameter } from '../../helpers/validation';
@@ -25,8 +26,8 @@ export const description = forOperation('site', 'getAll', properties);
 
 /** GET /sites: every site the key can read (the API documents no paging for it). */
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject[]> {
-	const all = this.getNodeParameter('returnAll', itemIndex, false) as boolean;
-	const max = all ? Infinity : limitParameter(this.getNode(), itemIndex, this.getNodeParameter('limit', itemIndex, 50));
+	const all = itemParameter<boolean>(this, 'returnAll', itemIndex, false);
+	const max = all ? Infinity : limitParameter(runNode(this), itemIndex, itemParameter(this, 'limit', itemIndex, 50));
 	const settings = requestSettings(this, itemIndex);
 	const response = await apiRequest.call(this, {
 		method: 'GET',
@@ -44,5 +45,5 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 		});
 	}
 	const chosen = sites.slice(0, max);
-	return this.getNodeParameter('simplify', itemIndex, true) ? chosen.map(simplifySite) : chosen;
+	return itemParameter(this, 'simplify', itemIndex, true) ? chosen.map(simplifySite) : chosen;
 }
