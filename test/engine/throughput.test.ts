@@ -83,3 +83,56 @@ test('an option given by an expression is read per item; a fixed one applies to 
 	});
 	expect(sandbox().requests.map((request) => request.target).sort()).toEqual(items(8).map(({ n }) => `/rest/v1/echo/fixed?n=${n}&fixed=yes`).sort());
 });
+
+test('every operation offers Options → Concurrency (1-32, default 4), and Ping honours it', async () => {
+	const { ChargePilot } = await import('../../nodes/ChargePilot/ChargePilot.node');
+	const properties = new ChargePilot().description.properties;
+	const operations = properties.filter((p) => p.name === 'operation').flatMap((p) =>
+		(p.options as Array<{ value: string }>).map((o) => ({ resource: String(p.displayOptions?.show?.resource?.[0]), operation: o.value })),
+	);
+	expect(operations.length).toBe(5);
+	for (const { resource, operation } of operations) {
+		const options = properties.find(
+			(p) => p.name === 'options' && p.displayOptions?.show?.resource?.includes(resource) && p.displayOptions?.show?.operation?.includes(operation),
+		);
+		const concurrency = (options?.options as Array<{ name: string; default?: unknown; typeOptions?: { minValue?: number; maxValue?: number } }> | undefined)?.find((o) => o.name === 'concurrency');
+		expect({ resource, operation, concurrency: concurrency && { default: concurrency.default, ...concurrency.typeOptions } }).toEqual({
+			resource,
+			operation,
+			concurrency: { default: 4, minValue: 1, maxValue: 32 },
+		});
+	}
+
+	const { items: out, error } = await runNode({ parameters: { resource: 'api', operation: 'ping', options: { concurrency: 3 } }, credentials: creds(), items: items(6) });
+	expect(error).toBeUndefined();
+	expect(out.map((item) => item.pairedItem)).toEqual(items(6).map(({ n }) => ({ item: n })));
+	expect(out.every((item) => item.json.result === 'ChargePilot Rest API is available')).toBe(true);
+	expect(sandbox().requests).toHaveLength(6);
+});
+
+/** The most requests the sandbox was serving at the same moment. */
+function maxInFlight(requests: Array<{ startedMs: number; endedMs: number | null }>): number {
+	const edges = requests.flatMap((r) => [
+		{ at: r.startedMs, step: 1 },
+		{ at: r.endedMs ?? Infinity, step: -1 },
+	]);
+	edges.sort((a, b) => a.at - b.at || a.step - b.step);
+	let current = 0;
+	let max = 0;
+	for (const edge of edges) max = Math.max(max, (current += edge.step));
+	return max;
+}
+
+test.each([1, 3, 8])('Concurrency %i: exactly that many requests are in flight at once, never more', async (concurrency) => {
+	sandbox().configure({ faults: { latencyMs: 30 } });
+	const { items: out, error } = await runNode({
+		parameters: { ...custom, path: '=/echo/item/{{ $json.n }}', options: { concurrency } },
+		credentials: creds(),
+		items: items(24),
+	});
+	expect(error).toBeUndefined();
+	expect(out.map((item) => item.json.path)).toEqual(items(24).map(({ n }) => `/rest/v1/echo/item/${n}`));
+	const requests = sandbox().requests as unknown as Array<{ startedMs: number; endedMs: number | null }>;
+	expect(requests).toHaveLength(24);
+	expect(maxInFlight(requests)).toBe(concurrency);
+});

@@ -63,6 +63,9 @@ function createSandboxServer(state) {
 			auth: null,
 			status: null,
 			receivedAt: Date.now(),
+			// Monotonic milliseconds, for tests of how many requests were in flight at once.
+			startedMs: performance.now(),
+			endedMs: null,
 		};
 		state.requests.push(entry);
 		const limit = state.options.recordLimit;
@@ -74,6 +77,7 @@ function createSandboxServer(state) {
 	/** Stores the final status (0 = no response) and notifies onRequest. */
 	function complete(entry, status) {
 		entry.status = status;
+		entry.endedMs = performance.now();
 		state.stats.byStatus[status] = (state.stats.byStatus[status] || 0) + 1;
 		if (typeof state.options.onRequest === 'function') {
 			try {

@@ -11,7 +11,7 @@ const properties: INodeProperties[] = [
 		type: 'collection',
 		placeholder: 'Add option',
 		default: {},
-		options: requestOptionFields.filter((field) => field.name !== 'concurrency'),
+		options: requestOptionFields,
 	},
 ];
 
