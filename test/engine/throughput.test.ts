@@ -124,7 +124,8 @@ function maxInFlight(requests: Array<{ startedMs: number; endedMs: number | null
 }
 
 test.each([1, 3, 8])('Concurrency %i: exactly that many requests are in flight at once, never more', async (concurrency) => {
-	sandbox().configure({ faults: { latencyMs: 30 } });
+	// 100 ms per answer: ample time for all N requests to be under way before the first answer, even on a busy machine.
+	sandbox().configure({ faults: { latencyMs: 100 } });
 	const { items: out, error } = await runNode({
 		parameters: { ...custom, path: '=/echo/item/{{ $json.n }}', options: { concurrency } },
 		credentials: creds(),
