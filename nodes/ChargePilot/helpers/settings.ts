@@ -43,9 +43,12 @@ export function operationOptions(context: IExecuteFunctions, itemIndex: number):
 	return itemParameter<IDataObject | null>(context, 'options', itemIndex, {}) ?? {};
 }
 
-/** Timeout and retry policy for one item, from the operation's Options. */
-export function requestSettings(context: IExecuteFunctions, itemIndex: number): RequestSettings {
-	const options = operationOptions(context, itemIndex);
+/** Timeout and retry policy for one item, from the operation's Options (pass them if already read). */
+export function requestSettings(
+	context: IExecuteFunctions,
+	itemIndex: number,
+	options: IDataObject = operationOptions(context, itemIndex),
+): RequestSettings {
 	const maxAttempts = numberOption(context, itemIndex, options, 'maxAttempts', 'Retry Attempts', DEFAULT_RETRY.maxAttempts, 1, 10);
 	const maxRetryWait = numberOption(context, itemIndex, options, 'maxRetryWait', 'Max Retry Wait (Seconds)', DEFAULT_RETRY.maxDelayMs / 1000, 0, 300);
 	const timeoutMs = numberOption(context, itemIndex, options, 'timeout', 'Timeout (Ms)', DEFAULT_TIMEOUT_MS, 1, 3_600_000);

@@ -213,7 +213,7 @@ export function prepare(this: IExecuteFunctions, itemIndex: number): () => Promi
 	const options = operationOptions(this, itemIndex);
 	const headerPairs = ((options.headers as IDataObject | undefined)?.header ?? []) as Array<{ name?: unknown; value?: unknown }>;
 	const headers = headersFromPairs(node, itemIndex, headerPairs);
-	const settings = requestSettings(this, itemIndex);
+	const settings = requestSettings(this, itemIndex, options);
 
 	return async () => {
 		const response = await apiRequest.call(this, {
