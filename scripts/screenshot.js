@@ -24,6 +24,7 @@ const path = require('node:path');
 const {
 	Playground,
 	PlaygroundError,
+	parseOptions,
 	probeRunning,
 	resolveOptions,
 	request,
@@ -45,24 +46,12 @@ Owner email/password: PLAYGROUND_EMAIL / PLAYGROUND_PASSWORD, as for npm start.
 `;
 
 function parseArgs(argv) {
-	const args = { out: path.join(REPO, 'docs', 'images'), width: 1440, height: 900, chromium: process.env.CHROMIUM_PATH || '/usr/bin/chromium' };
-	const valued = { '--out': 'out', '--width': 'width', '--height': 'height', '--port': 'n8nPort', '--chromium': 'chromium' };
-	for (let i = 0; i < argv.length; i++) {
-		let arg = argv[i];
-		let value;
-		const eq = arg.indexOf('=');
-		if (arg.startsWith('--') && eq > 0) {
-			value = arg.slice(eq + 1);
-			arg = arg.slice(0, eq);
-		}
-		if (valued[arg]) {
-			if (value === undefined) value = argv[++i];
-			if (value === undefined) throw new PlaygroundError(`${arg} needs a value`);
-			args[valued[arg]] = value;
-		} else if (arg === '--keep-browser-profile') args.keepProfile = true;
-		else if (arg === '-h' || arg === '--help') args.help = true;
-		else throw new PlaygroundError(`unknown option ${arg}`);
-	}
+	const args = parseOptions(
+		argv,
+		{ out: path.join(REPO, 'docs', 'images'), width: 1440, height: 900, chromium: process.env.CHROMIUM_PATH || '/usr/bin/chromium' },
+		{ '--out': 'out', '--width': 'width', '--height': 'height', '--port': 'n8nPort', '--chromium': 'chromium' },
+		{ '--keep-browser-profile': ['keepProfile', true] },
+	);
 	args.width = Number(args.width);
 	args.height = Number(args.height);
 	args.out = path.resolve(args.out);

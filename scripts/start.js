@@ -10,7 +10,7 @@
 
 const path = require('node:path');
 
-const { Playground, PlaygroundError, DEFAULTS, REPO } = require('./start/playground');
+const { Playground, PlaygroundError, DEFAULTS, REPO, parseOptions } = require('./start/playground');
 
 const USAGE = `Usage: npm start [-- options]      (or: node scripts/start.js [options] after npm run build)
 
@@ -35,28 +35,12 @@ Options (environment variable in brackets):
 `;
 
 function parseArgs(argv) {
-	const args = { check: true };
-	const valued = { '--port': 'n8nPort', '--sandbox-port': 'sandboxPort', '--broker-port': 'brokerPort', '--dir': 'dir', '--email': 'email', '--password': 'password', '--max-seconds': 'maxSeconds' };
-	for (let i = 0; i < argv.length; i++) {
-		let arg = argv[i];
-		let value;
-		const eq = arg.indexOf('=');
-		if (arg.startsWith('--') && eq > 0) {
-			value = arg.slice(eq + 1);
-			arg = arg.slice(0, eq);
-		}
-		if (valued[arg]) {
-			if (value === undefined) value = argv[++i];
-			if (value === undefined) throw new PlaygroundError(`${arg} needs a value`);
-			args[valued[arg]] = value;
-		} else if (arg === '--reset') args.reset = true;
-		else if (arg === '--no-check') args.check = false;
-		else if (arg === '--smoke') args.smoke = true;
-		else if (arg === '--verbose') args.verbose = true;
-		else if (arg === '--quiet') args.quiet = true;
-		else if (arg === '-h' || arg === '--help') args.help = true;
-		else throw new PlaygroundError(`unknown option ${arg}`);
-	}
+	const args = parseOptions(
+		argv,
+		{ check: true },
+		{ '--port': 'n8nPort', '--sandbox-port': 'sandboxPort', '--broker-port': 'brokerPort', '--dir': 'dir', '--email': 'email', '--password': 'password', '--max-seconds': 'maxSeconds' },
+		{ '--reset': ['reset', true], '--no-check': ['check', false], '--smoke': ['smoke', true], '--verbose': ['verbose', true], '--quiet': ['quiet', true] },
+	);
 	if (args.maxSeconds !== undefined) {
 		args.maxSeconds = Number(args.maxSeconds);
 		if (!(args.maxSeconds > 0)) throw new PlaygroundError('--max-seconds expects a positive number');

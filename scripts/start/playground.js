@@ -833,7 +833,34 @@ async function probeRunning(port) {
 	}
 }
 
+
+/**
+ * The scripts' command-line parser: `--name value` or `--name=value` for the names in `valued`
+ * (mapped to keys of the result), switches in `flags` (name -> [key, value]), `-h`/`--help`.
+ */
+function parseOptions(argv, defaults, valued, flags) {
+	const args = { ...defaults };
+	for (let i = 0; i < argv.length; i++) {
+		let arg = argv[i];
+		let value;
+		const eq = arg.indexOf('=');
+		if (arg.startsWith('--') && eq > 0) {
+			value = arg.slice(eq + 1);
+			arg = arg.slice(0, eq);
+		}
+		if (valued[arg]) {
+			if (value === undefined) value = argv[++i];
+			if (value === undefined) throw new PlaygroundError(`${arg} needs a value`);
+			args[valued[arg]] = value;
+		} else if (flags[arg]) args[flags[arg][0]] = flags[arg][1];
+		else if (arg === '-h' || arg === '--help') args.help = true;
+		else throw new PlaygroundError(`unknown option ${arg}`);
+	}
+	return args;
+}
+
 module.exports = {
+	parseOptions,
 	Playground,
 	PlaygroundError,
 	resolveOptions,
