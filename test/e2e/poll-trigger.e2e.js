@@ -15,7 +15,7 @@ const path = require('node:path');
 const { startSandbox } = require('../sandbox');
 const { createInstance, freePort, packPackage } = require('./n8n');
 const { createReport, e2eArgs } = require('./report');
-const { ownerAndApi, sleep, startN8n, stopN8n, tail } = require('./server');
+const { ownerAndApi, sleep, startN8n, startWatchdog, stopN8n, tail } = require('./server');
 
 const SITE = 'site-berlin-depot';
 const CREDENTIAL = { id: 'CpPollE2eCred001', name: 'ChargePilot Sandbox' };
@@ -85,18 +85,7 @@ async function runLine(line, tarball) {
 	const instance = await createInstance(line, tarball);
 	const port = await freePort();
 	let server;
-	const watchdog = setTimeout(() => {
-		console.log(`FAIL: the poll e2e took longer than ${MAX_MS / 1000} s; stopping n8n`);
-		if (server) {
-			try {
-				process.kill(-server.child.pid, 'SIGKILL');
-			} catch {
-				// gone
-			}
-		}
-		process.exit(1);
-	}, MAX_MS);
-	watchdog.unref();
+	const stopWatchdog = startWatchdog('poll e2e', MAX_MS, () => server);
 	const add = (starts) => sandbox.addEvents(SITE, starts.map((start) => ({ start_time: start, duration: 900 }))).map((event) => event.transaction_id);
 	const ago = (ms) => new Date(Date.now() - ms);
 	const expected = [];
@@ -157,7 +146,7 @@ async function runLine(line, tarball) {
 		if (server) console.log(`  last lines of n8n's log:\n${tail(server.logFile)}`);
 	} finally {
 		await stopN8n(server);
-		clearTimeout(watchdog);
+		stopWatchdog();
 		await sandbox.close();
 		if (!keep) instance.cleanup();
 	}

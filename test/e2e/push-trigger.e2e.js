@@ -22,7 +22,7 @@ const { createInstance, freePort, packPackage } = require('./n8n');
 const { startSandbox } = require('../sandbox');
 const { toPushSession } = require('../sandbox/push');
 const { createReport, e2eArgs } = require('./report');
-const { HOST, ownerAndApi, request, sleep, startN8n, stopN8n, tail } = require('./server');
+const { HOST, ownerAndApi, request, sleep, startN8n, startWatchdog, stopN8n, tail } = require('./server');
 
 const NODE_FILE = 'dist/nodes/ChargePilotPushTrigger/ChargePilotPushTrigger.node.js';
 const CREDENTIAL_FILE = 'dist/credentials/ChargePilotPushApi.credentials.js';
@@ -85,18 +85,7 @@ async function runLine(line, tarball) {
 	const port = await freePort();
 	const base = `http://${HOST}:${port}`;
 	let server;
-	const watchdog = setTimeout(() => {
-		console.log(`FAIL: the e2e run took longer than ${MAX_MS / 1000} s; stopping n8n`);
-		if (server) {
-			try {
-				process.kill(-server.child.pid, 'SIGKILL');
-			} catch {
-				// gone
-			}
-		}
-		process.exit(1);
-	}, MAX_MS);
-	watchdog.unref();
+	const stopWatchdog = startWatchdog('e2e run', MAX_MS, () => server);
 
 	try {
 		console.log(`\nn8n ${instance.version} (line ${line}), user folder ${instance.userFolder}, ${base}`);
@@ -296,7 +285,7 @@ async function runLine(line, tarball) {
 		if (server) console.log(`  last lines of n8n's log:\n${tail(server.logFile)}`);
 	} finally {
 		await stopN8n(server);
-		clearTimeout(watchdog);
+		stopWatchdog();
 		if (!keep) instance.cleanup();
 	}
 	console.log(`  n8n ${instance.version}: ${Math.round((Date.now() - started) / 1000)} s`);

@@ -145,4 +145,25 @@ async function ownerAndApi(port) {
 	return { api, cookie };
 }
 
-module.exports = { HOST, OWNER, sleep, request, startN8n, stopN8n, tail, ownerAndApi };
+/**
+ * Bounds a whole e2e run: after `maxMs` it prints FAIL, kills the n8n process group that
+ * `currentServer()` returns (started by startN8n, by its pid) and exits 1. Returns a stop function.
+ */
+function startWatchdog(label, maxMs, currentServer) {
+	const timer = setTimeout(() => {
+		console.log(`FAIL: the ${label} took longer than ${maxMs / 1000} s; stopping n8n`);
+		const server = currentServer();
+		if (server) {
+			try {
+				process.kill(-server.child.pid, 'SIGKILL');
+			} catch {
+				// gone
+			}
+		}
+		process.exit(1);
+	}, maxMs);
+	timer.unref();
+	return () => clearTimeout(timer);
+}
+
+module.exports = { HOST, OWNER, sleep, request, startN8n, stopN8n, tail, ownerAndApi, startWatchdog };
