@@ -11,6 +11,7 @@ const { spawn } = require('node:child_process');
 const fs = require('node:fs');
 const path = require('node:path');
 
+const { parseRun } = require('../../test/e2e/n8n');
 const { killAlive, sampleTree } = require('./proc');
 
 /** n8n processes running now, so a caller can stop them (and their children) by pid on exit. */
@@ -27,16 +28,6 @@ function killRunning() {
 			// gone
 		}
 	}
-}
-
-/** Finds the pretty-printed run JSON (the first line that is exactly `{` to the first exactly `}`). */
-function parseRun(stdout) {
-	const start = stdout.startsWith('{\n') ? 0 : stdout.indexOf('\n{\n') + 1;
-	if (start < 0 || (start === 0 && !stdout.startsWith('{\n'))) return undefined;
-	let end = stdout.indexOf('\n}\n', start);
-	if (end < 0 && stdout.endsWith('\n}')) end = stdout.length - 2;
-	if (end < 0) return undefined;
-	return JSON.parse(stdout.slice(start, end + 2));
 }
 
 /**

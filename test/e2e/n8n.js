@@ -49,6 +49,36 @@ async function freePort() {
 }
 
 /**
+ * Runs a command to its end; resolves with { status, stdout, stderr, ms }. Output goes to files, not
+ * pipes: n8n ends with process.exit() right after printing, and what it had printed into a pipe
+ * that this (busy) process had not drained yet was lost (a CI run got half a run back). Killed
+ * after `timeoutMs`; status 139 stands for SIGSEGV, 128 for other signals.
+ */
+async function runCaptured(command, args, { env, cwd, timeoutMs }) {
+	const started = Date.now();
+	const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'chargepilot-cmd-'));
+	try {
+		const files = [path.join(dir, 'out'), path.join(dir, 'err')];
+		const fds = files.map((file) => fs.openSync(file, 'w'));
+		let child;
+		try {
+			child = spawn(command, args, { env, cwd, stdio: ['ignore', ...fds] });
+		} finally {
+			fds.forEach((fd) => fs.closeSync(fd));
+		}
+		const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+		const status = await new Promise((resolve, reject) => {
+			child.once('error', reject);
+			child.once('close', (code, signal) => resolve(code ?? (signal === 'SIGSEGV' ? 139 : 128)));
+		}).finally(() => clearTimeout(timer));
+		const [stdout, stderr] = files.map((file) => fs.readFileSync(file, 'utf8'));
+		return { status, stdout, stderr, ms: Date.now() - started };
+	} finally {
+		fs.rmSync(dir, { recursive: true, force: true });
+	}
+}
+
+/**
  * A fresh n8n user folder with the tarball installed in .n8n/nodes, as n8n's community-package
  * installer does. Returns helpers bound to it.
  */
@@ -88,18 +118,7 @@ async function createInstance(line, tarball) {
 	 * lives here). Bounded: killed after five minutes.
 	 */
 	async function n8n(args, { allowFail = false, retried = false } = {}) {
-		const started = Date.now();
-		const child = spawn(n8nBin, args, { env, cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
-		const stdout = [];
-		const stderr = [];
-		child.stdout.on('data', (chunk) => stdout.push(chunk));
-		child.stderr.on('data', (chunk) => stderr.push(chunk));
-		const timer = setTimeout(() => child.kill('SIGKILL'), 300_000);
-		const status = await new Promise((resolve, reject) => {
-			child.once('error', reject);
-			child.once('close', (code, signal) => resolve(code ?? (signal === 'SIGSEGV' ? 139 : 128)));
-		}).finally(() => clearTimeout(timer));
-		const result = { status, stdout: Buffer.concat(stdout).toString('utf8'), stderr: Buffer.concat(stderr).toString('utf8'), ms: Date.now() - started };
+		const result = await runCaptured(n8nBin, args, { env, cwd: root, timeoutMs: 300_000 });
 		if (result.status !== 0 && !allowFail) {
 			const detail = `n8n ${args.join(' ')} exited ${result.status}\n${result.stdout.slice(-4000)}\n${result.stderr.slice(-4000)}`;
 			if (retried) throw new Error(detail);
@@ -134,18 +153,15 @@ async function createInstance(line, tarball) {
 		/** Runs a workflow; returns the parsed IRun (n8n 2.41.1 may SIGSEGV after printing it, see harness README). */
 		async execute(workflowId) {
 			let result = await n8n(['execute', `--id=${workflowId}`, '--rawOutput'], { allowFail: true });
-			const hasRun = (output) => output.split('\n').indexOf('{') >= 0;
-			if (!hasRun(result.stdout)) {
+			let run = parseRun(result.stdout);
+			if (!run) {
 				console.log(`  note: n8n execute exited ${result.status} without run data; retrying once`);
 				result = await n8n(['execute', `--id=${workflowId}`, '--rawOutput'], { allowFail: true });
+				run = parseRun(result.stdout);
 			}
-			const lines = result.stdout.split('\n');
-			const start = lines.indexOf('{');
-			const end = lines.indexOf('}', start);
-			if (start < 0 || end < 0) {
+			if (!run) {
 				throw new Error(`n8n execute (exit ${result.status}) printed no run data\n${result.stdout.slice(-3000)}\n${result.stderr.slice(-3000)}`);
 			}
-			const run = JSON.parse(lines.slice(start, end + 1).join('\n'));
 			const crashedAfterResult = result.status === 139 && line === 2;
 			if (result.status !== 0 && !crashedAfterResult && run.status === 'success') {
 				throw new Error(`n8n execute exited ${result.status} after a successful run`);
@@ -158,6 +174,19 @@ async function createInstance(line, tarball) {
 	};
 }
 
+/**
+ * The run `n8n execute --rawOutput` printed: pretty-printed JSON from the first line that is exactly
+ * `{` to the first line after it that is exactly `}`; undefined when there is none (or it is cut).
+ */
+function parseRun(stdout) {
+	const start = stdout.startsWith('{\n') ? 0 : stdout.indexOf('\n{\n') + 1;
+	if (start === 0 && !stdout.startsWith('{\n')) return undefined;
+	let end = stdout.indexOf('\n}\n', start);
+	if (end < 0 && stdout.endsWith('\n}')) end = stdout.length - 2;
+	if (end < 0) return undefined;
+	return JSON.parse(stdout.slice(start, end + 2));
+}
+
 /** Output items (json) of a node in a run, or its error. */
 function nodeResult(run, nodeName) {
 	const task = run.data.resultData.runData[nodeName]?.[0];
@@ -165,4 +194,4 @@ function nodeResult(run, nodeName) {
 	return { items: (task.data?.main?.[0] ?? []).map((item) => item.json), error: task.error };
 }
 
-module.exports = { REPO, harnessFor, packPackage, createInstance, nodeResult, freePort };
+module.exports = { REPO, harnessFor, packPackage, createInstance, nodeResult, parseRun, runCaptured, freePort };

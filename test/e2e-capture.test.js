@@ -1,0 +1,46 @@
+'use strict';
+
+/**
+ * The e2e runner's output capture (test/e2e/n8n.js): `n8n execute` prints a run of several MB and
+ * ends with process.exit() at once. Read through a pipe by a busy process, the tail was lost (CI saw
+ * half a run); runCaptured must return all of it, and parseRun must refuse a run that was cut.
+ */
+
+const { parseRun, runCaptured } = require('./e2e/n8n');
+
+const CHILD = `
+const run = { status: 'success', data: Array.from({ length: 60000 }, (_, i) => ({ i, s: 'x'.repeat(40) })) };
+process.stdout.write('log line before the run\\n' + JSON.stringify(run, null, 2) + '\\n');
+process.stderr.write('to stderr\\n');
+process.exit(3);
+`;
+
+describe('e2e output capture', () => {
+	it('keeps every byte a process printed right before process.exit(), while this process is busy', async () => {
+		const pending = runCaptured(process.execPath, ['-e', CHILD], { env: process.env, cwd: __dirname, timeoutMs: 60_000 });
+		// Keep this event loop busy for a while, as the sandbox serving n8n's requests does.
+		const until = Date.now() + 1500;
+		while (Date.now() < until);
+		const result = await pending;
+		expect(result.status).toBe(3);
+		expect(result.stderr).toBe('to stderr\n');
+		expect(result.stdout.length).toBeGreaterThan(4_000_000);
+		const run = parseRun(result.stdout);
+		expect(run.status).toBe('success');
+		expect(run.data).toHaveLength(60000);
+		expect(run.data[59999]).toEqual({ i: 59999, s: 'x'.repeat(40) });
+	});
+
+	it('parseRun finds the run among log lines and refuses one that was cut short', () => {
+		const printed = `starting\n${JSON.stringify({ a: [{ b: 1 }], c: 'd' }, null, 2)}\ndone\n`;
+		expect(parseRun(printed)).toEqual({ a: [{ b: 1 }], c: 'd' });
+		expect(parseRun(JSON.stringify({ a: 1 }, null, 2))).toEqual({ a: 1 });
+		expect(parseRun(printed.slice(0, printed.indexOf('"c"')))).toBeUndefined();
+		expect(parseRun('no run here\n')).toBeUndefined();
+	});
+
+	it('kills a command that outlives its time limit', async () => {
+		const result = await runCaptured(process.execPath, ['-e', 'setTimeout(() => {}, 60000)'], { env: process.env, cwd: __dirname, timeoutMs: 300 });
+		expect(result.status).toBe(128);
+	});
+});
