@@ -118,4 +118,4 @@ function task(run, nodeName) {
 	return { items: data.data?.main?.[0] ?? [], executionTime: data.executionTime, startTime: data.startTime, error: data.error };
 }
 
-module.exports = { executeMeasured, killRunning, parseRun, task };
+module.exports = { executeMeasured, killRunning, task };
