@@ -6,6 +6,10 @@
  * half a run); runCaptured must return all of it, and parseRun must refuse a run that was cut.
  */
 
+const fs = require('node:fs');
+const os = require('node:os');
+const path = require('node:path');
+
 const { parseRun, runCaptured } = require('./e2e/n8n');
 
 const CHILD = `
@@ -16,6 +20,18 @@ process.exit(3);
 `;
 
 describe('e2e output capture', () => {
+	const savedTmp = process.env.TMPDIR;
+	let tmp;
+	beforeEach(() => {
+		tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'chargepilot-capture-test-'));
+		process.env.TMPDIR = tmp;
+	});
+	afterEach(() => {
+		if (savedTmp === undefined) delete process.env.TMPDIR;
+		else process.env.TMPDIR = savedTmp;
+		fs.rmSync(tmp, { recursive: true, force: true });
+	});
+
 	it('keeps every byte a process printed right before process.exit(), while this process is busy', async () => {
 		const pending = runCaptured(process.execPath, ['-e', CHILD], { env: process.env, cwd: __dirname, timeoutMs: 60_000 });
 		// Keep this event loop busy for a while, as the sandbox serving n8n's requests does.
@@ -29,6 +45,7 @@ describe('e2e output capture', () => {
 		expect(run.status).toBe('success');
 		expect(run.data).toHaveLength(60000);
 		expect(run.data[59999]).toEqual({ i: 59999, s: 'x'.repeat(40) });
+		expect(fs.readdirSync(tmp)).toEqual([]); // the output files are gone
 	});
 
 	it('parseRun finds the run among log lines and refuses one that was cut short', () => {
@@ -42,5 +59,6 @@ describe('e2e output capture', () => {
 	it('kills a command that outlives its time limit', async () => {
 		const result = await runCaptured(process.execPath, ['-e', 'setTimeout(() => {}, 60000)'], { env: process.env, cwd: __dirname, timeoutMs: 300 });
 		expect(result.status).toBe(128);
+		expect(fs.readdirSync(tmp)).toEqual([]);
 	});
 });

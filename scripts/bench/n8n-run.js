@@ -2,16 +2,14 @@
 
 /**
  * `n8n execute --id=<id> --rawOutput` in an instance made by test/e2e/n8n.js createInstance, with
- * our own spawn so the process tree's memory can be sampled from /proc while it runs (see proc.js).
+ * its own spawn (spawnToFiles) so the process tree's memory can be sampled from /proc while it runs (see proc.js).
  * Bounded: the tree is killed (by pid) after `timeoutMs`; leftovers (e.g. n8n's task runner if it
  * outlives its parent) are killed by pid after the main process exits.
  */
 
-const { spawn } = require('node:child_process');
-const fs = require('node:fs');
 const path = require('node:path');
 
-const { parseRun } = require('../../test/e2e/n8n');
+const { exitStatus, parseRun, spawnToFiles } = require('../../test/e2e/n8n');
 const { killAlive, sampleTree } = require('./proc');
 
 /** n8n processes running now, so a caller can stop them (and their children) by pid on exit. */
@@ -36,24 +34,8 @@ function killRunning() {
  */
 async function executeMeasured(instance, harness, workflowId, { timeoutMs = 600_000, sampleMs = 50 } = {}) {
 	const n8nBin = path.join(harness, 'node_modules', '.bin', 'n8n');
-	// Output goes to files, not pipes: n8n exits with process.exit() right after printing the run,
-	// and a large run printed into a pipe was seen cut short.
-	const outFile = path.join(instance.root, `execute-${workflowId}.out`);
-	const errFile = path.join(instance.root, `execute-${workflowId}.err`);
-	const outFd = fs.openSync(outFile, 'w');
-	const errFd = fs.openSync(errFile, 'w');
 	const startedAt = Date.now();
-	let child;
-	try {
-		child = spawn(n8nBin, ['execute', `--id=${workflowId}`, '--rawOutput'], {
-			env: instance.env,
-			cwd: instance.root,
-			stdio: ['ignore', outFd, errFd],
-		});
-	} finally {
-		fs.closeSync(outFd);
-		fs.closeSync(errFd);
-	}
+	const { child, collect } = spawnToFiles(n8nBin, ['execute', `--id=${workflowId}`, '--rawOutput'], { env: instance.env, cwd: instance.root });
 	const sampler = sampleTree(child.pid, sampleMs);
 	const entry = { child, sampler };
 	running.add(entry);
@@ -64,10 +46,7 @@ async function executeMeasured(instance, harness, workflowId, { timeoutMs = 600_
 		killAlive(sampler.state.seen);
 		child.kill('SIGKILL');
 	}, timeoutMs);
-	const exitCode = await new Promise((resolve, reject) => {
-		child.once('error', reject);
-		child.once('close', (code, signal) => resolve(code ?? (signal === 'SIGSEGV' ? 139 : 128)));
-	}).finally(() => {
+	const exitCode = await exitStatus(child).finally(() => {
 		clearTimeout(timer);
 		running.delete(entry);
 	});
@@ -82,10 +61,7 @@ async function executeMeasured(instance, harness, workflowId, { timeoutMs = 600_
 		}
 	}).map((pid) => state.others.get(pid)?.name ?? String(pid));
 	const killedLeftovers = killAlive(state.seen);
-	const out = fs.readFileSync(outFile, 'utf8');
-	const err = fs.readFileSync(errFile, 'utf8');
-	fs.rmSync(outFile, { force: true });
-	fs.rmSync(errFile, { force: true });
+	const { stdout: out, stderr: err } = collect();
 	if (timedOut) throw new Error(`n8n execute --id=${workflowId} timed out after ${timeoutMs} ms and was killed\n${err.slice(-2000)}`);
 	const run = parseRun(out);
 	if (!run) {

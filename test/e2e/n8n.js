@@ -49,33 +49,54 @@ async function freePort() {
 }
 
 /**
- * Runs a command to its end; resolves with { status, stdout, stderr, ms }. Output goes to files, not
+ * Starts a command with its stdout and stderr going to files in a fresh temporary folder, not to
  * pipes: n8n ends with process.exit() right after printing, and what it had printed into a pipe
- * that this (busy) process had not drained yet was lost (a CI run got half a run back). Killed
- * after `timeoutMs`; status 139 stands for SIGSEGV, 128 for other signals.
+ * that this (busy) process had not drained yet was lost (a CI run got half a run back). Returns
+ * the child and `collect()`, which reads both files once the child has closed and removes them.
+ */
+function spawnToFiles(command, args, { env, cwd }) {
+	const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'chargepilot-cmd-'));
+	const files = [path.join(dir, 'out'), path.join(dir, 'err')];
+	const fds = files.map((file) => fs.openSync(file, 'w'));
+	let child;
+	try {
+		child = spawn(command, args, { env, cwd, stdio: ['ignore', ...fds] });
+	} catch (error) {
+		fs.rmSync(dir, { recursive: true, force: true });
+		throw error;
+	} finally {
+		fds.forEach((fd) => fs.closeSync(fd));
+	}
+	function collect() {
+		try {
+			const [stdout, stderr] = files.map((file) => fs.readFileSync(file, 'utf8'));
+			return { stdout, stderr };
+		} finally {
+			fs.rmSync(dir, { recursive: true, force: true });
+		}
+	}
+	return { child, collect };
+}
+
+/** Exit status of a closed child: its code, or 139 for SIGSEGV and 128 for other signals. */
+function exitStatus(child) {
+	return new Promise((resolve, reject) => {
+		child.once('error', reject);
+		child.once('close', (code, signal) => resolve(code ?? (signal === 'SIGSEGV' ? 139 : 128)));
+	});
+}
+
+/**
+ * Runs a command to its end (spawnToFiles); resolves with { status, stdout, stderr, ms }. Killed
+ * after `timeoutMs`.
  */
 async function runCaptured(command, args, { env, cwd, timeoutMs }) {
 	const started = Date.now();
-	const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'chargepilot-cmd-'));
-	try {
-		const files = [path.join(dir, 'out'), path.join(dir, 'err')];
-		const fds = files.map((file) => fs.openSync(file, 'w'));
-		let child;
-		try {
-			child = spawn(command, args, { env, cwd, stdio: ['ignore', ...fds] });
-		} finally {
-			fds.forEach((fd) => fs.closeSync(fd));
-		}
-		const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
-		const status = await new Promise((resolve, reject) => {
-			child.once('error', reject);
-			child.once('close', (code, signal) => resolve(code ?? (signal === 'SIGSEGV' ? 139 : 128)));
-		}).finally(() => clearTimeout(timer));
-		const [stdout, stderr] = files.map((file) => fs.readFileSync(file, 'utf8'));
-		return { status, stdout, stderr, ms: Date.now() - started };
-	} finally {
-		fs.rmSync(dir, { recursive: true, force: true });
-	}
+	const { child, collect } = spawnToFiles(command, args, { env, cwd });
+	const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+	const status = await exitStatus(child).finally(() => clearTimeout(timer));
+	const ms = Date.now() - started;
+	return { status, ...collect(), ms };
 }
 
 /**
@@ -194,4 +215,4 @@ function nodeResult(run, nodeName) {
 	return { items: (task.data?.main?.[0] ?? []).map((item) => item.json), error: task.error };
 }
 
-module.exports = { REPO, harnessFor, packPackage, createInstance, nodeResult, parseRun, runCaptured, freePort };
+module.exports = { REPO, harnessFor, packPackage, createInstance, nodeResult, parseRun, spawnToFiles, exitStatus, runCaptured, freePort };
