@@ -232,8 +232,3 @@ export function prepare(this: IExecuteFunctions, itemIndex: number): () => Promi
 		return toItems(response.body, options.splitArray === true);
 	};
 }
-
-/** `prepare` and send at once. */
-export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject[]> {
-	return await prepare.call(this, itemIndex)();
-}
