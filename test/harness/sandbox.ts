@@ -8,6 +8,9 @@ export interface RecordedRequest {
 	bodyText: string;
 	auth: { ok: boolean; variant: 'full' | 'relative' | null; reason: string | null };
 	status: number;
+	/** performance.now() when the request arrived and when its answer was complete. */
+	startedMs: number;
+	endedMs?: number;
 }
 
 export interface Sandbox {
@@ -23,6 +26,7 @@ export interface Sandbox {
 	resetStats(): void;
 	configure(options: Record<string, unknown>): void;
 	addEvents(siteId: string, countOrEvents: number | unknown[]): Array<Record<string, unknown>>;
+	addSite(id: string, details?: { name?: string; timezone?: string }): Record<string, unknown>;
 	getEvents(siteId: string): Array<Record<string, unknown>>;
 	failNext(n: number, fault: Record<string, unknown>): void;
 	clearFailNext(): void;

@@ -73,10 +73,16 @@ function signedPathCandidates(target, mode) {
 	return candidates;
 }
 
-/** Computes the lowercase hex signature for one candidate payload. */
-function computeSignature(hashedSecret, method, path, timestamp, bodyText) {
-	const payload = `${method}:${path}:${timestamp}:${bodyText}`;
-	return crypto.createHmac('sha256', Buffer.from(hashedSecret, 'utf8')).update(payload, 'utf8').digest('hex');
+/**
+ * Computes the lowercase hex signature for one candidate payload. BODY is the raw body bytes as
+ * received (not a decoding of them), so a body that is not valid UTF-8 must be signed byte for byte.
+ */
+function computeSignature(hashedSecret, method, path, timestamp, bodyBytes) {
+	return crypto
+		.createHmac('sha256', Buffer.from(hashedSecret, 'utf8'))
+		.update(Buffer.from(`${method}:${path}:${timestamp}:`, 'utf8'))
+		.update(bodyBytes)
+		.digest('hex');
 }
 
 /** Shortens user-supplied values before they go into an error message. */
@@ -157,11 +163,11 @@ function verifyRequest({ method, target, headers, body, keyring, signedPath, ske
 		);
 	}
 	const given = Buffer.from(signature, 'hex');
-	const bodyText = body && body.length ? body.toString('utf8') : '';
+	const bodyBytes = body && body.length ? body : Buffer.alloc(0);
 	const candidates = signedPathCandidates(target, signedPath);
 	for (const candidate of candidates) {
 		const expected = Buffer.from(
-			computeSignature(keyEntry.hashedSecret, method, candidate.path, timestamp, bodyText),
+			computeSignature(keyEntry.hashedSecret, method, candidate.path, timestamp, bodyBytes),
 			'hex',
 		);
 		if (expected.length === given.length && crypto.timingSafeEqual(expected, given)) {

@@ -436,7 +436,8 @@ function createDataSet({ seed, eventCount }) {
 	let nextTransactionId = FIRST_TRANSACTION_ID;
 	const states = new Map();
 
-	for (const blueprint of SITE_BLUEPRINTS) {
+	/** Builds one site with `count` events from a blueprint. */
+	function buildSite(blueprint, count) {
 		const rng = createRandom(deriveSeed(seed, blueprint.id));
 		const stations = buildStations(blueprint, rng);
 		const site = {
@@ -451,7 +452,6 @@ function createDataSet({ seed, eventCount }) {
 			},
 			fuse_tree: buildFuseTree(blueprint, stations, rng),
 		};
-		const count = blueprint.eventCount === null ? eventCount : blueprint.eventCount;
 		const state = {
 			site,
 			blueprint,
@@ -476,8 +476,14 @@ function createDataSet({ seed, eventCount }) {
 			previousStart = start;
 		}
 		state.store = new EventStore(rows);
-		states.set(blueprint.id, state);
+		return state;
 	}
+
+	for (const blueprint of SITE_BLUEPRINTS) {
+		const count = blueprint.eventCount === null ? eventCount : blueprint.eventCount;
+		states.set(blueprint.id, buildSite(blueprint, count));
+	}
+	const sites = [...states.values()].map((s) => s.site);
 
 	function requireSite(siteId) {
 		const state = states.get(siteId);
@@ -486,8 +492,22 @@ function createDataSet({ seed, eventCount }) {
 	}
 
 	return {
-		/** The seeded site objects, as GET /sites returns them. */
-		sites: [...states.values()].map((s) => s.site),
+		/** The site objects, as GET /sites returns them (addSite appends). */
+		sites,
+
+		/**
+		 * Adds a site without events (add them with addEvents), shaped like the smallest seeded
+		 * site: for tests of odd IDs (e.g. "constructor") and of growing site lists.
+		 */
+		addSite(id, { name = `Sandbox site ${id}`, timezone = 'UTC' } = {}) {
+			if (typeof id !== 'string' || id === '') throw new TypeError('addSite: id must be a non-empty string');
+			if (states.has(id)) throw new Error(`addSite: site ${JSON.stringify(id)} exists`);
+			const template = SITE_BLUEPRINTS[SITE_BLUEPRINTS.length - 1];
+			const state = buildSite({ ...template, id, name, timezone, eventCount: 0 }, 0);
+			states.set(id, state);
+			sites.push(state.site);
+			return state.site;
+		},
 
 		/** Internal state of one site, or undefined. */
 		getSiteState(siteId) {

@@ -14,7 +14,7 @@ const { mulberry32 } = require('./rng');
 const MAX_DELAY_MS = 60000;
 const MAX_QUEUE = 100000;
 const DEFAULT_FAULT_SEED = 1;
-const FAULT_OPTION_KEYS = ['latencyMs', 'rates', 'retryAfter', 'slowBodyMs', 'maxFaults', 'faultSeed'];
+const FAULT_OPTION_KEYS = ['latencyMs', 'rates', 'retryAfter', 'slowBodyMs', 'trickleMs', 'maxFaults', 'faultSeed'];
 const FAIL_NEXT_KEYS = ['status', 'reset', 'malformed', 'retryAfter', 'delayMs', 'includePing'];
 /** Statuses that get the configured Retry-After header when a fault does not set its own. */
 const RETRY_AFTER_STATUSES = new Set([429, 503]);
@@ -81,6 +81,7 @@ function normalizeFaults(faults) {
 	return {
 		latencyMs: checkDelay('latencyMs', input.latencyMs),
 		slowBodyMs: checkDelay('slowBodyMs', input.slowBodyMs),
+		trickleMs: checkDelay('trickleMs', input.trickleMs),
 		retryAfter: checkRetryAfter(input.retryAfter),
 		rates,
 		maxFaults,
@@ -108,6 +109,10 @@ class FaultInjector {
 
 	get slowBodyMs() {
 		return this.config.slowBodyMs;
+	}
+
+	get trickleMs() {
+		return this.config.trickleMs;
 	}
 
 	/** Number of queued failNext() faults not yet used. */

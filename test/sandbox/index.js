@@ -32,6 +32,7 @@ const DEFAULTS = {
 	truncateAbove: null,
 	truncated: false,
 	listEnvelope: 'array',
+	lies: null,
 	recordLimit: 10000,
 	maxBodyBytes: 1024 * 1024,
 };
@@ -51,6 +52,7 @@ const START_OPTIONS = [
 	'truncateAbove',
 	'truncated',
 	'listEnvelope',
+	'lies',
 	'faults',
 	'recordLimit',
 	'maxBodyBytes',
@@ -64,6 +66,7 @@ const RUNTIME_OPTIONS = [
 	'truncateAbove',
 	'truncated',
 	'listEnvelope',
+	'lies',
 	'faults',
 	'recordLimit',
 	'onRequest',
@@ -118,6 +121,18 @@ const RUNTIME_VALIDATORS = {
 	listEnvelope(value) {
 		if (value !== 'array' && value !== 'object') throw new TypeError("listEnvelope must be 'array' or 'object'");
 		return value;
+	},
+	/**
+	 * A misbehaving server, for attack tests of the charging-events paging: `ignoreSkip` answers
+	 * every page as if skip were 0, `count` replaces the reported total, `endless` makes every page
+	 * full of new events (new IDs), however far the client pages.
+	 */
+	lies(value) {
+		if (value === null || value === undefined) return null;
+		if (typeof value !== 'object') throw new TypeError('lies must be null or an object');
+		checkUnknown('lies', value, ['ignoreSkip', 'count', 'endless']);
+		if (value.count !== undefined && !(typeof value.count === 'number' && value.count >= 0)) throw new TypeError('lies.count must be a number >= 0');
+		return { ignoreSkip: Boolean(value.ignoreSkip), endless: Boolean(value.endless), count: value.count };
 	},
 	recordLimit(value) {
 		if (value !== Infinity && !(Number.isInteger(value) && value >= 0)) {
@@ -284,6 +299,11 @@ async function startSandbox(options = {}) {
 		/** Appends events (a count or an array of overrides); returns the new events. */
 		addEvents(siteId, countOrOverrides) {
 			return data.addEvents(siteId, countOrOverrides);
+		},
+
+		/** Adds a site without events (`{ name?, timezone? }`); GET /sites lists it from now on. */
+		addSite(id, details) {
+			return data.addSite(id, details);
 		},
 
 		/** Number of events of a site (cheaper than getEvents(siteId).length). */

@@ -59,8 +59,21 @@ function listChargingEvents(ctx) {
 	const parsed = parseEventsQuery(ctx.searchParams);
 	if (parsed.errors) return errorResult(400, parsed.errors);
 	if (parsed.error) return errorResult(400, parsed.error);
-	const { truncateAbove, truncated } = ctx.app.options;
-	return jsonResult(200, runEventsQuery(ctx.app.data.getSiteState(site.id), parsed.query, { truncateAbove, truncated }));
+	const { truncateAbove, truncated, lies } = ctx.app.options;
+	const siteState = ctx.app.data.getSiteState(site.id);
+	if (!lies) return jsonResult(200, runEventsQuery(siteState, parsed.query, { truncateAbove, truncated }));
+	const query = lies.ignoreSkip ? { ...parsed.query, skip: 0 } : parsed.query;
+	const result = runEventsQuery(siteState, lies.endless ? { ...query, skip: 0 } : query, { truncateAbove, truncated });
+	if (lies.endless && result.charging_events.length > 0) {
+		// As many events as asked for, every page new: IDs far above the real ones, offset by skip.
+		const template = result.charging_events[0];
+		result.charging_events = Array.from({ length: parsed.query.take }, (_, index) => ({
+			...template,
+			transaction_id: 900_000_000 + parsed.query.skip + index,
+		}));
+	}
+	if (lies.count !== undefined) result.count = lies.count;
+	return jsonResult(200, result);
 }
 
 /** Query object; a parameter given several times becomes an array. */

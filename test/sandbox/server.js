@@ -16,6 +16,8 @@ const { matchRoute } = require('./routes');
 const EMPTY = Buffer.alloc(0);
 /** Number of pieces a body is cut into when faults.slowBodyMs is set. */
 const SLOW_BODY_PIECES = 8;
+/** Longest a trickled body may take (faults.trickleMs). */
+const MAX_TRICKLE_MS = 60000;
 
 /**
  * @typedef {object} SandboxState shared with index.js
@@ -113,8 +115,22 @@ function createSandboxServer(state) {
 		complete(entry, status);
 		res.writeHead(status, baseHeaders({ 'content-length': String(body.length), ...extraHeaders }));
 		const slowMs = state.faults.slowBodyMs;
+		const trickleMs = state.faults.trickleMs;
 		if (req.method === 'HEAD' || body.length === 0) {
 			res.end();
+		} else if (trickleMs > 0) {
+			// One byte every trickleMs (a server that never goes idle long enough for an idle timeout),
+			// at most MAX_TRICKLE_MS in all.
+			const interval = Math.min(trickleMs, MAX_TRICKLE_MS / body.length);
+			let offset = 0;
+			const writeByte = () => {
+				if (res.destroyed || closed) return;
+				res.write(body.subarray(offset, offset + 1));
+				offset += 1;
+				if (offset >= body.length) res.end();
+				else later(interval, writeByte);
+			};
+			writeByte();
 		} else if (slowMs > 0 && body.length > 1) {
 			const pieces = Math.min(SLOW_BODY_PIECES, body.length);
 			const size = Math.ceil(body.length / pieces);
