@@ -1,6 +1,17 @@
 import type { ICredentialDataDecryptedObject, IDataObject, IHttpRequestOptions } from 'n8n-workflow';
 
-import { buildUrl, fastUrl, findHeader, joinUrl, serializeBody, withoutHeaders, type UrlParts } from './canonicalRequest';
+import {
+	buildUrl,
+	fastUrl,
+	findHeader,
+	FORM_CONTENT_TYPE,
+	joinUrl,
+	mediaType,
+	serializeBody,
+	shorten,
+	withoutHeaders,
+	type UrlParts,
+} from './canonicalRequest';
 import {
 	HEADER_API_KEY,
 	HEADER_SIGNATURE,
@@ -9,12 +20,15 @@ import {
 	SIGNATURE_HEADERS,
 	type SignedPathVariant,
 } from './constants';
+import { checkDestination } from './destination';
 import { ChargePilotCredentialError } from './errors';
+import { checkRequestHeaders } from './headers';
 import { hashSecret, signWithHashedSecret } from './signature';
 
 /** What n8n may hand to `authenticate`: the current shape, or the legacy one with `uri`. */
 type AnyRequestOptions = IHttpRequestOptions & {
 	uri?: string;
+	rejectUnauthorized?: boolean;
 	form?: unknown;
 	formData?: unknown;
 	qsStringifyOptions?: unknown;
@@ -40,8 +54,20 @@ export function resolveBaseUrl(credentials: ICredentialDataDecryptedObject): URL
 	} else {
 		throw new ChargePilotCredentialError('region', `Unknown Region "${region}" in the ChargePilot credential: choose US, EU or Custom`);
 	}
+	// Checked on the text, before the URL parser: it drops a bare "?" or "#" and turns "\\" into "/",
+	// and requests would then go to another path than the one the user sees.
+	// eslint-disable-next-line no-control-regex
+	if (/[\s\u0000-\u001f\u007f]/.test(raw)) {
+		throw new ChargePilotCredentialError('baseUrl', "The ChargePilot credential's Base URL contains a space, line break or control character: enter it without them");
+	}
+	if (/[?#\\]/.test(raw)) {
+		throw new ChargePilotCredentialError(
+			'baseUrl',
+			`The ChargePilot credential's Base URL must not contain "?", "#" or "\\" (got "${shorten(raw)}"): enter only the address up to /rest/v1, e.g. https://chargepilot-api.tmh.energy/rest/v1`,
+		);
+	}
 	if (!URL.canParse(raw)) {
-		throw new ChargePilotCredentialError('baseUrl', `The ChargePilot credential's Base URL "${raw}" is not a valid URL`);
+		throw new ChargePilotCredentialError('baseUrl', `The ChargePilot credential's Base URL "${shorten(raw)}" is not a valid URL`);
 	}
 	const url = new URL(raw);
 	if (url.protocol !== 'http:' && url.protocol !== 'https:') {
@@ -75,14 +101,28 @@ function requiredText(credentials: ICredentialDataDecryptedObject, field: string
  * The base URL of a credential, checked, as plain parts; remembered per Region/Base URL pair, so a
  * run of many requests parses it once. Errors are not remembered.
  */
-const baseUrls = new Map<string, Readonly<UrlParts>>();
+interface BaseUrlParts extends UrlParts {
+	protocol: string;
+	hostname: string;
+	host: string;
+}
 
-function baseUrlParts(credentials: ICredentialDataDecryptedObject): Readonly<UrlParts> {
+const baseUrls = new Map<string, Readonly<BaseUrlParts>>();
+
+function baseUrlParts(credentials: ICredentialDataDecryptedObject): Readonly<BaseUrlParts> {
 	const key = `${String(credentials.region ?? 'eu')}\u0000${String(credentials.baseUrl ?? '')}`;
 	let parts = baseUrls.get(key);
 	if (!parts) {
 		const url = resolveBaseUrl(credentials);
-		parts = Object.freeze({ href: url.href, origin: url.origin, pathname: url.pathname, search: '' });
+		parts = Object.freeze({
+			href: url.href,
+			origin: url.origin,
+			pathname: url.pathname,
+			search: '',
+			protocol: url.protocol,
+			hostname: url.hostname,
+			host: url.host,
+		});
 		if (baseUrls.size >= 32) baseUrls.clear();
 		baseUrls.set(key, parts);
 	}
@@ -118,6 +158,47 @@ function hashedSecretOf(secret: string): string {
 		lastSecret = secret;
 	}
 	return lastHashedSecret;
+}
+
+/** The caller's own abort signal behind each signal this function made, for the 401 re-run. */
+const callerSignals = new WeakMap<object, unknown>();
+
+/**
+ * `timeout` bounds the whole request, not only idle time (n8n's HTTP client only aborts when no
+ * byte arrives for that long, so an answer trickling in would never end): the request is aborted
+ * on the wire once `timeout` ms have passed, or when the caller's own signal (n8n's execution
+ * cancel) fires. Only n8n's current request path honours an abort signal; the legacy one has none.
+ */
+function deadlineSignal(incoming: AnyRequestOptions, output: object): AbortSignal | undefined {
+	const timeout = incoming.timeout;
+	if (typeof timeout !== 'number' || !Number.isFinite(timeout) || timeout <= 0) return undefined;
+	const caller = callerSignals.has(incoming) ? callerSignals.get(incoming) : incoming.abortSignal;
+	const deadline = AbortSignal.timeout(Math.min(Math.ceil(timeout), 2_147_483_647));
+	callerSignals.set(output, caller);
+	if (!caller || typeof (caller as AbortSignal).addEventListener !== 'function') return deadline;
+	try {
+		return AbortSignal.any([caller as AbortSignal, deadline]);
+	} catch {
+		// A signal from another realm (e.g. a test sandbox): keep the caller's, which n8n also honours.
+		return caller as AbortSignal;
+	}
+}
+
+/**
+ * The body as it is handed to n8n's HTTP layer: a Buffer, which axios sends untouched, except for
+ * URL-encoded forms. n8n rebuilds those from the body it is given (a Buffer would become
+ * "0=97&1=61…" on the legacy path and a TypeError on the other), but sends a string form as is; so
+ * a form goes as the string of exactly the signed bytes, and one that is not valid UTF-8 is refused.
+ */
+function wireBody(buffer: Buffer | undefined, headers: Record<string, unknown>): Buffer | string | undefined {
+	if (!buffer) return undefined;
+	const contentType = findHeader(headers, 'content-type');
+	if (contentType === undefined || mediaType(headers[contentType]) !== FORM_CONTENT_TYPE) return buffer;
+	const text = buffer.toString('utf8');
+	if (!Buffer.from(text, 'utf8').equals(buffer)) {
+		throw new ChargePilotCredentialError('body', 'This URL-encoded form body is not valid UTF-8, so it cannot be sent exactly as signed. Send it as UTF-8, or as JSON.');
+	}
+	return text;
 }
 
 /**
@@ -160,31 +241,37 @@ export function signRequestOptions(
 	if (url.origin !== base.origin) {
 		throw new ChargePilotCredentialError(
 			'url',
-			`The ChargePilot credential only signs requests to ${base.origin}; this request goes to ${url.origin}. Use a path relative to the base URL, or change the credential's Region/Base URL.`,
+			`The ChargePilot credential only signs requests to ${base.origin}; this request goes to ${shorten(url.origin)}. Use a path relative to the base URL, or change the credential's Region/Base URL.`,
 		);
 	}
 
-	const body = serializeBody(method, incoming.body, incoming.form);
 	let headers = withoutHeaders((incoming.headers ?? {}) as Record<string, unknown>, SIGNATURE_HEADERS);
-	if (body.buffer && !findHeader(headers, 'content-type')) {
+	const hostHeader = findHeader(headers, 'host');
+	checkDestination(base, incoming, hostHeader === undefined ? undefined : headers[hostHeader]);
+
+	const contentTypeHeader = findHeader(headers, 'content-type');
+	const body = serializeBody(method, incoming.body, incoming.form, contentTypeHeader === undefined ? undefined : headers[contentTypeHeader]);
+	headers = checkRequestHeaders(headers, body.buffer?.length ?? 0);
+	if (body.buffer && !contentTypeHeader) {
 		headers['Content-Type'] = body.contentType ?? 'application/json';
 	}
-	if (!body.buffer) {
+	if (!body.buffer && contentTypeHeader) {
 		// No body is sent, so a Content-Type would only describe nothing.
-		const contentType = findHeader(headers, 'content-type');
-		if (contentType) headers = withoutHeaders(headers, [contentType]);
+		headers = withoutHeaders(headers, [contentTypeHeader]);
 	}
 
 	const timestamp = String(Math.floor(nowMs / 1000));
 	const signedPath = signedPathFor(url, base, signedPathVariant(credentials));
-	const signature = signWithHashedSecret(hashedSecretOf(apiSecret), method, signedPath, timestamp, body.text);
+	const signature = signWithHashedSecret(hashedSecretOf(apiSecret), method, signedPath, timestamp, body.buffer ?? '');
 	headers[HEADER_API_KEY] = apiKey;
 	headers[HEADER_TIMESTAMP] = timestamp;
 	headers[HEADER_SIGNATURE] = signature;
 
+	const signal = deadlineSignal(incoming, options);
+	if (signal) options.abortSignal = signal;
 	options.method = method as IHttpRequestOptions['method'];
 	options.headers = headers as IDataObject;
-	options.body = body.buffer;
+	options.body = wireBody(body.buffer, headers);
 	// A redirect would carry the signed headers elsewhere, and the signature would not match there.
 	options.disableFollowRedirect = true;
 	options.sendCredentialsOnCrossOriginRedirect = false;

@@ -18,6 +18,21 @@ export function joinUrl(base: string | undefined, url: string): string {
 	return `${base.replace(/\/?\/$/, '')}/${url.replace(/^\/+/, '')}`;
 }
 
+/** True when a string holds a UTF-16 surrogate without its partner (it has no UTF-8 form). */
+export function hasLoneSurrogate(text: string): boolean {
+	return /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?:^|[^\uD800-\uDBFF])[\uDC00-\uDFFF]/.test(text);
+}
+
+function encodeText(text: string, key: string): string {
+	if (hasLoneSurrogate(text)) {
+		throw new ChargePilotCredentialError(
+			'qs',
+			`Query parameter "${shorten(key)}" contains a lone UTF-16 surrogate (half of an emoji or similar), which has no URL encoding. Fix the value (an expression may have cut a character in half).`,
+		);
+	}
+	return encodeURIComponent(text);
+}
+
 function encodePair(key: string, value: unknown, out: string[]): void {
 	if (value === undefined) return;
 	if (Array.isArray(value)) {
@@ -25,7 +40,7 @@ function encodePair(key: string, value: unknown, out: string[]): void {
 		return;
 	}
 	if (value instanceof Date) {
-		out.push(`${encodeURIComponent(key)}=${encodeURIComponent(value.toISOString())}`);
+		out.push(`${encodeText(key, key)}=${encodeText(value.toISOString(), key)}`);
 		return;
 	}
 	if (value !== null && typeof value === 'object') {
@@ -35,7 +50,12 @@ function encodePair(key: string, value: unknown, out: string[]): void {
 		return;
 	}
 	const text = value === null ? '' : String(value);
-	out.push(`${encodeURIComponent(key)}=${encodeURIComponent(text)}`);
+	out.push(`${encodeText(key, key)}=${encodeText(text, key)}`);
+}
+
+/** A value cut to a length that is safe to put into an error message. */
+export function shorten(text: string, max = 60): string {
+	return text.length > max ? `${text.slice(0, max)}… (${text.length} characters)` : text;
 }
 
 /**
@@ -58,7 +78,11 @@ export function encodeQuery(qs: unknown): string {
 /** Parses the absolute URL and appends the encoded query; the hash never goes on the wire. */
 export function buildUrl(absoluteUrl: string, qs: unknown): URL {
 	if (!URL.canParse(absoluteUrl)) {
-		throw new ChargePilotCredentialError('url', `Cannot sign a request to an invalid URL: "${absoluteUrl}"`);
+		throw new ChargePilotCredentialError('url', `Cannot sign a request to an invalid URL: "${shorten(absoluteUrl)}"`);
+	}
+	if (hasLoneSurrogate(absoluteUrl) || (typeof qs === 'string' && hasLoneSurrogate(qs))) {
+		// The URL parser would silently replace it with U+FFFD: what is signed would not be what was meant.
+		throw new ChargePilotCredentialError('url', 'The URL contains a lone UTF-16 surrogate (half of an emoji or similar), which has no URL encoding. Fix the path or query.');
 	}
 	const url = new URL(absoluteUrl);
 	if (url.protocol !== 'http:' && url.protocol !== 'https:') {
@@ -107,15 +131,15 @@ export function fastUrl(base: UrlParts, path: string, qs: unknown): UrlParts | u
 }
 
 export interface SerializedBody {
-	/** What goes on the wire; undefined when no body is sent. */
+	/** The bytes that go on the wire, and that are signed; undefined when no body is sent. */
 	buffer: Buffer | undefined;
-	/** The same bytes as UTF-8 text, for the signature ('' when no body). */
-	text: string;
 	/** Content-Type implied by the body kind, used when the request sets none. */
 	contentType?: string;
 }
 
-const NO_BODY: SerializedBody = { buffer: undefined, text: '' };
+const NO_BODY: SerializedBody = { buffer: undefined };
+
+export const FORM_CONTENT_TYPE = 'application/x-www-form-urlencoded';
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
 	if (value === null || typeof value !== 'object') return false;
@@ -134,33 +158,43 @@ function looksLikeStreamOrForm(value: object): boolean {
 
 function fromBuffer(buffer: Buffer, contentType?: string): SerializedBody {
 	if (buffer.length === 0) return NO_BODY;
-	return { buffer, text: buffer.toString('utf8'), contentType };
+	return { buffer, contentType };
 }
 
+/** The media type of a Content-Type value, lower case, without parameters. */
+export function mediaType(contentType: unknown): string {
+	return typeof contentType === 'string' ? contentType.split(';')[0].trim().toLowerCase() : '';
+}
+
+const CANNOT_SIGN_FORMS =
+	'ChargePilot signs the exact body bytes, so multipart, form-data and stream bodies cannot be signed. Send a JSON body instead.';
+
 /**
- * Serialises the body once: objects and arrays to compact JSON, strings and Buffers as given,
+ * Serialises the body once: objects and arrays to compact JSON (or, when the request's Content-Type
+ * is application/x-www-form-urlencoded, to a URL-encoded form), strings and Buffers as given,
  * URL-encoded forms as text; nothing for GET/HEAD/OPTIONS, an empty string or an empty object.
  */
-export function serializeBody(method: string, body: unknown, form?: unknown): SerializedBody {
+export function serializeBody(method: string, body: unknown, form?: unknown, contentType?: unknown): SerializedBody {
+	if (mediaType(contentType).startsWith('multipart/')) throw new ChargePilotCredentialError('body', CANNOT_SIGN_FORMS);
 	if (METHODS_WITHOUT_BODY.has(method)) return NO_BODY;
 	if (form !== undefined && form !== null && (body === undefined || body === null || body === '')) {
 		const text = typeof form === 'string' ? form : encodeQuery(form);
-		return fromBuffer(Buffer.from(text, 'utf8'), 'application/x-www-form-urlencoded');
+		return fromBuffer(Buffer.from(text, 'utf8'), FORM_CONTENT_TYPE);
 	}
 	if (body === undefined || body === null || body === '') return NO_BODY;
 	if (Buffer.isBuffer(body)) return fromBuffer(body);
 	if (body instanceof Uint8Array) return fromBuffer(Buffer.from(body));
 	if (typeof body === 'string') return fromBuffer(Buffer.from(body, 'utf8'));
 	if (body instanceof URLSearchParams) {
-		return fromBuffer(Buffer.from(body.toString(), 'utf8'), 'application/x-www-form-urlencoded');
+		return fromBuffer(Buffer.from(body.toString(), 'utf8'), FORM_CONTENT_TYPE);
 	}
 	if (typeof body === 'object' && !Array.isArray(body) && !isPlainObject(body) && looksLikeStreamOrForm(body)) {
-		throw new ChargePilotCredentialError(
-			'body',
-			'ChargePilot signs the exact body bytes, so multipart, form-data and stream bodies cannot be signed. Send a JSON body instead.',
-		);
+		throw new ChargePilotCredentialError('body', CANNOT_SIGN_FORMS);
 	}
 	if (isPlainObject(body) && Object.keys(body).length === 0) return NO_BODY;
+	if (isPlainObject(body) && mediaType(contentType) === FORM_CONTENT_TYPE) {
+		return fromBuffer(Buffer.from(encodeQuery(body), 'utf8'), FORM_CONTENT_TYPE);
+	}
 	return fromBuffer(Buffer.from(JSON.stringify(body), 'utf8'), 'application/json');
 }
 

