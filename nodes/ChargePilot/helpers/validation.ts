@@ -1,6 +1,9 @@
 import type { IDataObject, INode } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
+import { encodeQuery, hasLoneSurrogate, shorten } from '../../../credentials/chargepilot/canonicalRequest';
+import { headerValueProblem, isFramingHeader } from '../../../credentials/chargepilot/headers';
+
 /**
  * Input checks that run before anything is sent. Each error names the parameter and the item, and
  * says what to change.
@@ -19,6 +22,10 @@ const CONTROL_CHARS = /[\u0000-\u001f\u007f]/;
 const HEADER_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 /** Headers the credential sets on every request; a user value would be replaced anyway. */
 const RESERVED_HEADERS = new Set(['x-api-key', 'x-req-timestamp', 'x-signature', 'host', 'content-length']);
+/** Servers and proxies commonly refuse request lines beyond 8 KB: the limit on the encoded request target. */
+export const MAX_TARGET_LENGTH = 8000;
+
+const LONE_SURROGATE_FIX = 'A character was cut in half (a lone UTF-16 surrogate, e.g. half of an emoji), which cannot be sent. Fix the value, or the expression that cut it.';
 
 /** A path relative to the base URL, e.g. `/sites/abc?x=1`. Returns it with a leading slash. */
 export function validatePath(node: INode, itemIndex: number, raw: unknown, field = 'Path'): string {
@@ -29,14 +36,17 @@ export function validatePath(node: INode, itemIndex: number, raw: unknown, field
 		throw inputError(node, itemIndex, field, 'is empty', 'Enter a path relative to the base URL, e.g. /sites');
 	}
 	const path = raw.trim();
+	if (hasLoneSurrogate(path)) {
+		throw inputError(node, itemIndex, field, 'contains half of a character (a lone UTF-16 surrogate)', LONE_SURROGATE_FIX);
+	}
 	if (CONTROL_CHARS.test(path)) {
 		throw inputError(node, itemIndex, field, 'contains a line break or another control character', 'Remove line breaks and tabs from the path (an expression may have added them).');
 	}
 	if (/^[a-z][a-z\d+\-.]*:/i.test(path)) {
-		throw inputError(node, itemIndex, field, `"${path}" is an absolute URL`, 'Enter only the part after the base URL, e.g. /sites. The base URL comes from the credential\'s Region or Base URL.');
+		throw inputError(node, itemIndex, field, `"${shorten(path)}" is an absolute URL`, 'Enter only the part after the base URL, e.g. /sites. The base URL comes from the credential\'s Region or Base URL.');
 	}
 	if (path.startsWith('//') || path.startsWith('\\') || path.startsWith('/\\')) {
-		throw inputError(node, itemIndex, field, `"${path}" starts with "//" and would point at another host`, 'Start the path with a single "/", e.g. /sites');
+		throw inputError(node, itemIndex, field, `"${shorten(path)}" starts with "//" and would point at another host`, 'Start the path with a single "/", e.g. /sites');
 	}
 	if (path.includes('#')) {
 		throw inputError(node, itemIndex, field, 'contains "#"', 'A fragment is never sent to the server. Remove it, or encode "#" as %23 if it belongs to a value.');
@@ -46,6 +56,13 @@ export function validatePath(node: INode, itemIndex: number, raw: unknown, field
 		throw inputError(node, itemIndex, field, 'contains a "." or ".." segment', 'Use the resource path itself, e.g. /sites/abc, without dot segments.');
 	}
 	return path.startsWith('/') ? path : `/${path}`;
+}
+
+/** Whether any string in a value (nested in arrays and objects) holds a lone surrogate. */
+function containsLoneSurrogate(value: unknown, depth = 0): boolean {
+	if (typeof value === 'string') return hasLoneSurrogate(value);
+	if (depth > 20 || value === null || typeof value !== 'object') return false;
+	return Object.entries(value).some(([key, entry]) => hasLoneSurrogate(key) || containsLoneSurrogate(entry, depth + 1));
 }
 
 /** Parses a JSON parameter that may already be an object (expressions) or a JSON string. */
@@ -73,7 +90,10 @@ export function validateQueryObject(node: INode, itemIndex: number, value: unkno
 	for (const [name, entry] of Object.entries(value)) {
 		if (name === '') throw inputError(node, itemIndex, field, 'has a parameter with an empty name', 'Give every query parameter a name.');
 		if (CONTROL_CHARS.test(name) || (typeof entry === 'string' && CONTROL_CHARS.test(entry))) {
-			throw inputError(node, itemIndex, field, `parameter "${name}" contains a control character`, 'Remove line breaks and tabs from query names and values.');
+			throw inputError(node, itemIndex, field, `parameter "${shorten(name)}" contains a control character`, 'Remove line breaks and tabs from query names and values.');
+		}
+		if (hasLoneSurrogate(name) || containsLoneSurrogate(entry)) {
+			throw inputError(node, itemIndex, field, `parameter "${shorten(name)}" contains half of a character (a lone UTF-16 surrogate)`, LONE_SURROGATE_FIX);
 		}
 	}
 	return value;
@@ -89,7 +109,10 @@ export function queryFromPairs(node: INode, itemIndex: number, pairs: Array<{ na
 		}
 		const value = pair.value === undefined || pair.value === null ? '' : String(pair.value);
 		if (CONTROL_CHARS.test(name) || CONTROL_CHARS.test(value)) {
-			throw inputError(node, itemIndex, field, `parameter "${name}" contains a line break or control character`, 'Remove line breaks and tabs from query names and values.');
+			throw inputError(node, itemIndex, field, `parameter "${shorten(name)}" contains a line break or control character`, 'Remove line breaks and tabs from query names and values.');
+		}
+		if (hasLoneSurrogate(name) || hasLoneSurrogate(value)) {
+			throw inputError(node, itemIndex, field, `parameter "${shorten(name)}" contains half of a character (a lone UTF-16 surrogate)`, LONE_SURROGATE_FIX);
 		}
 		const existing = query[name];
 		if (existing === undefined) query[name] = value;
@@ -98,27 +121,53 @@ export function queryFromPairs(node: INode, itemIndex: number, pairs: Array<{ na
 	return query;
 }
 
-/** Extra headers: valid names, no CR/LF in values, none of the signature headers. */
+/**
+ * Extra headers: valid names, none of the signature, framing or hop-by-hop headers, values that go
+ * out exactly as given (no control characters, nothing beyond Latin-1). The credential enforces
+ * the same rules for every caller; checking here names the item and sends nothing for it.
+ */
 export function headersFromPairs(node: INode, itemIndex: number, pairs: Array<{ name?: unknown; value?: unknown }>): IDataObject {
 	const headers: IDataObject = {};
 	pairs.forEach((pair, position) => {
 		const name = typeof pair.name === 'string' ? pair.name.trim() : '';
 		if (!HEADER_NAME.test(name)) {
-			throw inputError(node, itemIndex, 'Headers', name ? `"${name}" is not a valid header name` : `header ${position + 1} has no name`, 'Header names use letters, digits and - _ . only, e.g. X-Request-Id');
+			throw inputError(node, itemIndex, 'Headers', name ? `"${shorten(name)}" is not a valid header name` : `header ${position + 1} has no name`, 'Header names use letters, digits and - _ . only, e.g. X-Request-Id');
 		}
 		if (RESERVED_HEADERS.has(name.toLowerCase())) {
 			throw inputError(node, itemIndex, 'Headers', `"${name}" is set by the node itself`, 'Remove it: the credential adds the signature headers, and Host/Content-Length come from the request.');
+		}
+		if (isFramingHeader(name)) {
+			throw inputError(node, itemIndex, 'Headers', `"${name}" controls how the request is framed or forwarded`, 'Remove it: Transfer-Encoding, Connection, TE, Upgrade, Trailer, Keep-Alive and Proxy-* headers are set by the HTTP client, never by the workflow.');
 		}
 		const value = pair.value === undefined || pair.value === null ? '' : String(pair.value);
 		if (value.length > 8192) {
 			throw inputError(node, itemIndex, 'Headers', `the value of "${name}" is ${value.length} characters long`, 'Header values are limited to 8192 characters.');
 		}
-		if (/[\r\n\0]/.test(value)) {
-			throw inputError(node, itemIndex, 'Headers', `the value of "${name}" contains a line break`, 'Remove line breaks from header values (an expression may have added them).');
+		const problem = headerValueProblem(value);
+		if (problem) {
+			throw inputError(node, itemIndex, 'Headers', `the value of "${name}" ${problem}`, 'Header values are sent byte for byte: remove line breaks and control characters (an expression may have added them), and send text beyond Latin-1 in the body instead.');
 		}
 		headers[name] = value;
 	});
 	return headers;
+}
+
+/**
+ * The length of the request target (path and query) as it goes on the wire: non-ASCII characters
+ * count as their percent-encoded UTF-8 bytes ("€" is 9 characters), as the URL parser writes them.
+ */
+export function encodedTargetLength(path: string, qs: IDataObject): number {
+	const url = new URL(`http://target${path.startsWith('/') ? '' : '/'}${path}`);
+	const extra = encodeQuery(qs);
+	return url.pathname.length + url.search.length + (extra ? extra.length + 1 : 0);
+}
+
+/** Refuses a path and query whose request target would be over MAX_TARGET_LENGTH once encoded. */
+export function checkTargetLength(node: INode, itemIndex: number, path: string, qs: IDataObject): void {
+	const length = encodedTargetLength(path, qs);
+	if (length > MAX_TARGET_LENGTH) {
+		throw inputError(node, itemIndex, 'Query Parameters', `path and query are ${length} characters once encoded; at most ${MAX_TARGET_LENGTH} are sent`, 'Shorten the values, or send fewer parameters per request. Non-ASCII characters count as their encoded bytes (e.g. "€" is 9 characters).');
+	}
 }
 
 /** The Limit parameter: a whole number of at least 1. */

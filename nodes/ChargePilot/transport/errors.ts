@@ -1,6 +1,7 @@
 import type { IDataObject, INode, JsonObject } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
+import { shorten } from '../../../credentials/chargepilot/canonicalRequest';
 import { isChargePilotCredentialError } from '../../../credentials/chargepilot/errors';
 
 /** What the transport knows about a failed call when it builds the error. */
@@ -21,10 +22,22 @@ export interface HttpResponse {
 
 /** ChargePilot's error text: NestJS-style `{ message, error }`, plain text, or the status. */
 export function serverMessage(body: unknown): string | undefined {
-	if (typeof body === 'string') return body.trim().slice(0, 500) || undefined;
+	return clip(rawServerMessage(body));
+}
+
+/** Server text is the server's: kept short, so a huge or hostile answer cannot flood the error. */
+function clip(text: string | undefined): string | undefined {
+	if (text === undefined) return undefined;
+	const trimmed = text.trim();
+	if (!trimmed) return undefined;
+	return trimmed.length > 500 ? `${trimmed.slice(0, 500)}… (${trimmed.length} characters)` : trimmed;
+}
+
+function rawServerMessage(body: unknown): string | undefined {
+	if (typeof body === 'string') return body;
 	if (body && typeof body === 'object' && !Array.isArray(body)) {
 		const { message, error } = body as { message?: unknown; error?: unknown };
-		if (Array.isArray(message)) return message.map(String).join('; ');
+		if (Array.isArray(message)) return message.slice(0, 20).map(String).join('; ');
 		if (typeof message === 'string' && message) return message;
 		if (typeof error === 'string' && error) return error;
 	}
@@ -61,7 +74,7 @@ function hintFor(status: number, context: FailureContext, response: HttpResponse
 		case 403:
 			return 'The key is valid but may not read this resource: it is scoped to certain sites. Ask The Mobility House to extend the key, or pick a site from Site → Get Many.';
 		case 404:
-			return `Nothing found at ${context.path}. Check the ID (site IDs come from Site → Get Many) and that the path is relative to the base URL (e.g. /sites, not /rest/v1/sites).`;
+			return `Nothing found at ${shorten(context.path)}. Check the ID (site IDs come from Site → Get Many) and that the path is relative to the base URL (e.g. /sites, not /rest/v1/sites).`;
 		case 429:
 			return 'ChargePilot is rate limiting this key. Lower the node\'s Concurrency, raise the retry attempts under Options, or run the workflow less often.';
 		default:
@@ -81,7 +94,7 @@ export function apiErrorFromResponse(node: INode, response: HttpResponse, contex
 	const text = serverMessage(response.body) ?? `HTTP ${response.statusCode}`;
 	const body = response.body && typeof response.body === 'object' ? (response.body as JsonObject) : { message: text };
 	const error = new NodeApiError(node, { ...body, statusCode: response.statusCode } as JsonObject, {
-		message: `ChargePilot answered ${response.statusCode} to ${context.method} ${context.path}: ${text}${attemptsText(context.attempts)}`,
+		message: `ChargePilot answered ${response.statusCode} to ${context.method} ${shorten(context.path)}: ${text}${attemptsText(context.attempts)}`,
 		description: hintFor(response.statusCode, context, response),
 		httpCode: String(response.statusCode),
 		itemIndex: context.itemIndex,
@@ -131,7 +144,7 @@ export function transportError(
 ): NodeApiError | NodeOperationError {
 	const credentialError = credentialErrorOf(error);
 	if (credentialError) {
-		return new NodeOperationError(node, credentialError.message, {
+		return new NodeOperationError(node, `Request (item ${context.itemIndex}): ${credentialError.message}`, {
 			itemIndex: context.itemIndex,
 			description: `Fix "${credentialError.field}" in the ChargePilot credential or the node's parameters. Nothing was sent.`,
 		});
@@ -142,7 +155,7 @@ export function transportError(
 		? ` (timeout ${context.timeoutMs ?? '?'} ms)`
 		: '';
 	const failure = new NodeApiError(node, { message: reason } as JsonObject, {
-		message: `ChargePilot request ${context.method} ${context.path} failed: ${reason}${timeoutText}${attemptsText(context.attempts)}`,
+		message: `ChargePilot request ${context.method} ${shorten(context.path)} failed: ${shorten(reason, 300)}${timeoutText}${attemptsText(context.attempts)}`,
 		description:
 			code === 'ECONNREFUSED' || code === 'ENOTFOUND'
 				? 'Check the credential\'s Region or Base URL, and that this n8n can reach it.'

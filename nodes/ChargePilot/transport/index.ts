@@ -81,6 +81,26 @@ async function signedPathSetting(context: ApiContext): Promise<string | undefine
 }
 
 /**
+ * The request, or an ETIMEDOUT error once `timeoutMs` have passed since it started, whatever the
+ * server does meanwhile: n8n's own `timeout` only limits idle time, so an answer trickling one byte
+ * at a time would never end. (The credential also aborts the request on the wire at that deadline.)
+ */
+async function withDeadline<T>(request: Promise<T>, timeoutMs: number): Promise<T> {
+	const deadline = AbortSignal.timeout(timeoutMs);
+	let onAbort: () => void = () => undefined;
+	const expired = new Promise<never>((_resolve, reject) => {
+		onAbort = () => reject(Object.assign(new Error(`timeout of ${timeoutMs}ms exceeded`), { code: 'ETIMEDOUT' }));
+		deadline.addEventListener('abort', onAbort, { once: true });
+	});
+	request.catch(() => undefined); // it may fail after the deadline; nobody waits for it then
+	try {
+		return await Promise.race([request, expired]);
+	} finally {
+		deadline.removeEventListener('abort', onAbort);
+	}
+}
+
+/**
  * One ChargePilot call through the credential (which signs every attempt afresh), with retries for
  * 429, 502-504, resets and timeouts as `retry` allows. Resolves with any 2xx answer; rejects with
  * a NodeApiError (API or network failure) or NodeOperationError (nothing could be signed).
@@ -110,15 +130,13 @@ export async function apiRequest(this: ApiContext, request: ApiRequest): Promise
 		const started = Date.now();
 		let response: HttpResponse;
 		try {
-			const raw = (await this.helpers.httpRequestWithAuthentication.call(
-				this,
-				CREDENTIAL_TYPE,
-				options,
-				credentialOptions,
-			)) as HttpResponse;
+			const raw = await withDeadline(
+				this.helpers.httpRequestWithAuthentication.call(this, CREDENTIAL_TYPE, options, credentialOptions) as Promise<HttpResponse>,
+				timeoutMs,
+			);
 			response = { statusCode: raw.statusCode, headers: raw.headers ?? {}, body: raw.body };
 		} catch (error) {
-			const code = errorCodeOf(error);
+			const code = Date.now() - started >= timeoutMs ? 'ETIMEDOUT' : errorCodeOf(error);
 			if (code && attempt < maxAttempts && shouldRetry(request.method, { errorCode: code }, retry)) {
 				await sleep(retryDelayMs(attempt, retry, undefined));
 				continue;

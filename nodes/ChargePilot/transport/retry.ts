@@ -59,13 +59,30 @@ export function shouldRetry(method: string, outcome: Outcome, settings: RetrySet
 	return MAYBE_SENT_CODES.has(outcome.errorCode) && repeatable;
 }
 
-/** Parses Retry-After (delta seconds or an HTTP date) into milliseconds, or undefined. */
+const DAY = 'Mon|Tue|Wed|Thu|Fri|Sat|Sun';
+const LONG_DAY = 'Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday';
+const MONTH = 'Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec';
+/** RFC 9110 §5.6.7 HTTP-date: IMF-fixdate, and the obsolete RFC 850 and asctime forms. */
+const HTTP_DATE = new RegExp(
+	`^(?:(?:${DAY}), \\d{2} (?:${MONTH}) \\d{4} \\d{2}:\\d{2}:\\d{2} GMT` +
+		`|(?:${LONG_DAY}), \\d{2}-(?:${MONTH})-\\d{2} \\d{2}:\\d{2}:\\d{2} GMT` +
+		`|(?:${DAY}) (?:${MONTH}) [ \\d]\\d \\d{2}:\\d{2}:\\d{2} \\d{4})$`,
+);
+
+/**
+ * Parses Retry-After into milliseconds, or undefined. Only what RFC 9110 §10.2.3 defines counts:
+ * delay-seconds (digits only) or an HTTP-date. Anything else ("-1", "+5", "1.5", "1, 2", a second
+ * header, a date in another format) is treated as absent, so the normal backoff applies instead of
+ * a misread date that would retry at once.
+ */
 export function parseRetryAfter(value: unknown, nowMs: number): number | undefined {
-	if (Array.isArray(value)) value = value[0];
-	if (typeof value !== 'string' && typeof value !== 'number') return undefined;
-	const text = String(value).trim();
-	if (/^\d+(\.\d+)?$/.test(text)) return Math.round(Number(text) * 1000);
-	const date = Date.parse(text);
+	if (Array.isArray(value)) return value.length === 1 ? parseRetryAfter(value[0], nowMs) : undefined;
+	if (typeof value === 'number') value = Number.isInteger(value) && value >= 0 ? String(value) : '';
+	if (typeof value !== 'string') return undefined;
+	const text = value.trim();
+	if (/^\d{1,10}$/.test(text)) return Number(text) * 1000;
+	if (!HTTP_DATE.test(text)) return undefined;
+	const date = Date.parse(text.endsWith('GMT') ? text : `${text} GMT`);
 	if (Number.isNaN(date)) return undefined;
 	return Math.max(0, date - nowMs);
 }

@@ -3,6 +3,7 @@ import type { IDataObject, IExecuteFunctions, IHttpRequestMethods, INodeProperti
 import { itemParameter, runNode } from '../../helpers/runCache';
 import { operationOptions, requestSettings } from '../../helpers/settings';
 import {
+	checkTargetLength,
 	headersFromPairs,
 	inputError,
 	isPlainObject,
@@ -11,15 +12,12 @@ import {
 	validatePath,
 	validateQueryObject,
 } from '../../helpers/validation';
-import { encodeQuery } from '../../../../credentials/chargepilot/canonicalRequest';
 import { apiRequest } from '../../transport';
 import { forOperation, requestOptionFields } from '../common.descriptions';
 
 const METHODS_WITH_BODY = ['POST', 'PUT', 'PATCH', 'DELETE'];
 /** Larger bodies are refused before sending: no ChargePilot endpoint takes anything near this. */
 export const MAX_BODY_BYTES = 1024 * 1024;
-/** Servers and proxies commonly refuse request lines beyond 8 KB. */
-export const MAX_URL_LENGTH = 8000;
 
 const properties: INodeProperties[] = [
 	{
@@ -205,10 +203,7 @@ export function prepare(this: IExecuteFunctions, itemIndex: number): () => Promi
 	}
 	const path = validatePath(node, itemIndex, itemParameter(this, 'path', itemIndex, ''));
 	const qs = readQuery(this, itemIndex);
-	const urlLength = path.length + encodeQuery(qs).length;
-	if (urlLength > MAX_URL_LENGTH) {
-		throw inputError(node, itemIndex, 'Query Parameters', `path and query are ${urlLength} characters once encoded; at most ${MAX_URL_LENGTH} are sent`, 'Shorten the values, or send fewer parameters per request.');
-	}
+	checkTargetLength(node, itemIndex, path, qs);
 	const body = readBody(this, itemIndex, method);
 	const options = operationOptions(this, itemIndex);
 	const headerPairs = ((options.headers as IDataObject | undefined)?.header ?? []) as Array<{ name?: unknown; value?: unknown }>;
