@@ -6,7 +6,7 @@ import { itemParameter, runNode } from '../../helpers/runCache';
 import { operationOptions, requestSettings } from '../../helpers/settings';
 import { siteIdParameter, sitePath } from '../../helpers/site';
 import { inputError, limitParameter } from '../../helpers/validation';
-import { fetchOffsetPages, MAX_PAGE_SIZE } from '../../transport/paging';
+import { DEFAULT_MAX_EVENTS, fetchOffsetPages, MAX_EVENTS_LIMIT, MAX_PAGE_SIZE } from '../../transport/paging';
 import { forOperation, limit, requestOptionFields, returnAll, siteLocator } from '../common.descriptions';
 
 export const MAX_SEARCH_TEXT = 100;
@@ -46,6 +46,16 @@ const properties: INodeProperties[] = [
 				default: false,
 				description:
 					'Whether to fail the item when ChargePilot reports the result as truncated, instead of returning what it sent with a warning',
+			},
+			{
+				displayName: 'Max Events',
+				name: 'maxEvents',
+				type: 'number',
+				typeOptions: { minValue: 1, maxValue: MAX_EVENTS_LIMIT },
+				default: DEFAULT_MAX_EVENTS,
+				displayOptions: { show: { '/returnAll': [true] } },
+				description:
+					'With Return All: the most events one item may read. A window with more fails the item with what ChargePilot sent, instead of reading without end.',
 			},
 			{
 				displayName: 'Page Size',
@@ -100,7 +110,7 @@ function dateParameter(context: IExecuteFunctions, itemIndex: number, name: stri
 }
 
 /** The query of GET /charging-events/site/{id}, validated; nothing is sent when it is wrong. */
-function eventQuery(context: IExecuteFunctions, itemIndex: number): { query: IDataObject; pageSize: number; failOnTruncated: boolean } {
+function eventQuery(context: IExecuteFunctions, itemIndex: number): { query: IDataObject; pageSize: number; maxEvents: number; failOnTruncated: boolean } {
 	const node = runNode(context);
 	const from = dateParameter(context, itemIndex, 'from', 'From');
 	const to = dateParameter(context, itemIndex, 'to', 'To');
@@ -139,13 +149,17 @@ function eventQuery(context: IExecuteFunctions, itemIndex: number): { query: IDa
 	if (!Number.isInteger(pageSize) || pageSize < 1 || pageSize > MAX_PAGE_SIZE) {
 		throw inputError(node, itemIndex, 'Page Size', `must be a whole number from 1 to ${MAX_PAGE_SIZE}, got ${JSON.stringify(options.pageSize)}`, `Set Page Size between 1 and ${MAX_PAGE_SIZE}.`);
 	}
-	return { query, pageSize, failOnTruncated: options.failOnTruncated === true };
+	const maxEvents = options.maxEvents === undefined ? DEFAULT_MAX_EVENTS : Number(options.maxEvents);
+	if (!Number.isInteger(maxEvents) || maxEvents < 1 || maxEvents > MAX_EVENTS_LIMIT) {
+		throw inputError(node, itemIndex, 'Max Events', `must be a whole number from 1 to ${MAX_EVENTS_LIMIT}, got ${JSON.stringify(options.maxEvents)}`, `Set Max Events between 1 and ${MAX_EVENTS_LIMIT}.`);
+	}
+	return { query, pageSize, maxEvents, failOnTruncated: options.failOnTruncated === true };
 }
 
 /** GET /charging-events/site/{id}, paged with take/skip; one output item per event. */
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject[]> {
 	const siteId = siteIdParameter(this, itemIndex);
-	const { query, pageSize, failOnTruncated } = eventQuery(this, itemIndex);
+	const { query, pageSize, maxEvents, failOnTruncated } = eventQuery(this, itemIndex);
 	const all = itemParameter<boolean>(this, 'returnAll', itemIndex, false);
 	const max = all ? Infinity : limitParameter(runNode(this), itemIndex, itemParameter(this, 'limit', itemIndex, 50));
 	const settings = requestSettings(this, itemIndex);
@@ -161,9 +175,16 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 			retry: settings.retry,
 		},
 		'charging_events',
-		max,
-		pageSize,
+		{ max, pageSize, maxItems: maxEvents },
 	);
+
+	if (result.inconsistency && typeof this.addExecutionHints === 'function') {
+		this.addExecutionHints({
+			message: `ChargePilot's answers for site ${siteId} contradict each other: ${result.inconsistency}. The events returned are the distinct ones it sent.`,
+			type: 'warning',
+			location: 'outputPane',
+		});
+	}
 
 	if (result.truncated) {
 		const text = `ChargePilot marked the charging events of site ${siteId} between ${query.from} and ${query.to} as truncated: it returned ${result.items.length} event(s) of ${result.count ?? 'an unknown number'}. Narrow the From/To window (for example one week per run) to get every event.`;
