@@ -10,31 +10,46 @@ import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 import { CREDENTIAL_TYPE } from '../../credentials/chargepilot/constants';
 import { siteLocator } from '../ChargePilot/actions/common.descriptions';
 import { toIsoUtc } from '../ChargePilot/helpers/dates';
+import { pathSegmentProblem, sitePath } from '../ChargePilot/helpers/site';
 import { listFromResponse } from '../ChargePilot/helpers/sites';
 import { searchSites } from '../ChargePilot/methods/listSearch';
 import { apiRequest } from '../ChargePilot/transport';
 import { fetchOffsetPages } from '../ChargePilot/transport/paging';
-import { advance, byStartThenId, readState, writeState, type SiteState } from './pollState';
+import { advance, byStartThenId, eventStart, readState, windowFor, writeState } from './pollState';
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
+/** Default Look-Back: a week, so sessions that run for days (depots) are still emitted when they end. */
+export const DEFAULT_LOOKBACK_HOURS = 168;
+export const MAX_LOOKBACK_HOURS = 720;
 /** A truncated window is split in halves down to this size before giving up. */
 const MIN_SPLIT_MS = 60_000;
+/** Most sites one poll reads: a server listing more is refused rather than polled without end. */
+export const MAX_SITES = 1000;
+/** An emitted session that started this share of Look-Back before it appeared gets a warning. */
+const LOOKBACK_WARNING_SHARE = 0.75;
 
 type Window = { from: number; to: number };
 
 /** Every event of a site in [from, to), splitting the window while ChargePilot truncates it. */
 async function eventsIn(context: IPollFunctions, siteId: string, window: Window, depth = 0): Promise<IDataObject[]> {
+	if (window.to <= window.from) return [];
 	const result = await fetchOffsetPages.call(
 		context,
 		{
 			method: 'GET',
-			path: `/charging-events/site/${encodeURIComponent(siteId)}`,
+			path: sitePath('/charging-events/site', siteId),
 			qs: { from: toIsoUtc(window.from), to: toIsoUtc(window.to), sort_field: 'start_time', sort_order: 'asc' },
 		},
 		'charging_events',
-		Infinity,
+		{ max: Infinity },
 	);
+	if (result.inconsistency) {
+		// Stopping here would let the position move past events the server did not deliver.
+		throw new NodeOperationError(context.getNode(), `ChargePilot's answers for site ${siteId} contradict each other: ${result.inconsistency}`, {
+			description: 'The trigger does not move its position past events it could not read, so this poll emits nothing. It tries again at the next poll.',
+		});
+	}
 	if (!result.truncated) return result.items;
 	if (window.to - window.from <= MIN_SPLIT_MS || depth >= 12) {
 		throw new NodeOperationError(context.getNode(), `ChargePilot truncates the charging events of site ${siteId} even for a one-minute window`, {
@@ -47,20 +62,43 @@ async function eventsIn(context: IPollFunctions, siteId: string, window: Window,
 	return [...first, ...second];
 }
 
+/** A site ID from the parameter or from ChargePilot, checked: it becomes a path segment. */
+function checkedSiteId(context: IPollFunctions, raw: unknown, from: string): string {
+	const id = typeof raw === 'string' || typeof raw === 'number' ? String(raw).trim() : '';
+	const problem = id ? pathSegmentProblem(id) : 'is empty';
+	if (problem) {
+		throw new NodeOperationError(context.getNode(), `${from} gave a site whose ID ${problem}`, {
+			description: from === 'Site' ? 'Pick a site from the list.' : 'ChargePilot listed a site that cannot be read; nothing was emitted. Poll One Site instead, or report it to The Mobility House.',
+		});
+	}
+	return id;
+}
+
 async function siteIds(context: IPollFunctions): Promise<string[]> {
 	if (context.getNodeParameter('siteScope', 'all') === 'one') {
 		const id = String(context.getNodeParameter('siteId', '', { extractValue: true }) ?? '').trim();
 		if (!id) {
 			throw new NodeOperationError(context.getNode(), 'Site: no site is selected', { description: 'Pick a site, or switch Sites to "All Sites".' });
 		}
-		return [id];
+		return [checkedSiteId(context, id, 'Site')];
 	}
 	const response = await apiRequest.call(context, { method: 'GET', path: '/sites' });
-	return (listFromResponse(response.body, 'sites') ?? []).map((site) => String(site.id));
+	const sites = listFromResponse(response.body, 'sites') ?? [];
+	if (sites.length > MAX_SITES) {
+		throw new NodeOperationError(context.getNode(), `ChargePilot listed ${sites.length} sites; the trigger polls at most ${MAX_SITES}`, {
+			description: 'Use one trigger per site (Sites → One Site) for the sites you need.',
+		});
+	}
+	return [...new Set(sites.map((site) => checkedSiteId(context, site?.id, 'ChargePilot')))];
 }
 
 function withSite(event: IDataObject, siteId: string): IDataObject {
-	return 'site_id' in event ? event : { ...event, site_id: siteId };
+	return Object.prototype.hasOwnProperty.call(event, 'site_id') ? event : { ...event, site_id: siteId };
+}
+
+function hours(ms: number): string {
+	const total = Math.round(ms / HOUR);
+	return total >= 72 ? `${Math.floor(total / 24)} d ${total % 24} h` : `${total} h`;
 }
 
 export class ChargePilotTrigger implements INodeType {
@@ -108,10 +146,10 @@ export class ChargePilotTrigger implements INodeType {
 						displayName: 'Look-Back Hours',
 						name: 'lookbackHours',
 						type: 'number',
-						typeOptions: { minValue: 1, maxValue: 168 },
-						default: 24,
+						typeOptions: { minValue: 1, maxValue: MAX_LOOKBACK_HOURS },
+						default: DEFAULT_LOOKBACK_HOURS,
 						description:
-							'Each poll re-reads this many hours before the last poll, so sessions that ChargePilot records late (long sessions, offline chargers) are still emitted, once',
+							'ChargePilot lists a session by its start time, once it has ended. Each poll re-reads this many hours, so every session that ends and is recorded within this time after it started is emitted, exactly once. Sessions that take longer are not emitted: keep it above your longest sessions (default 168 h = 7 days).',
 					},
 				],
 			},
@@ -122,8 +160,8 @@ export class ChargePilotTrigger implements INodeType {
 
 	async poll(this: IPollFunctions): Promise<INodeExecutionData[][] | null> {
 		const options = this.getNodeParameter('options', {}) as IDataObject;
-		const lookback = Math.max(1, Math.min(168, Number(options.lookbackHours ?? 24))) * HOUR;
-		const backfill = Math.max(0, Math.min(90, Number(options.backfillDays ?? 0))) * DAY;
+		const lookback = Math.max(1, Math.min(MAX_LOOKBACK_HOURS, Number(options.lookbackHours ?? DEFAULT_LOOKBACK_HOURS) || DEFAULT_LOOKBACK_HOURS)) * HOUR;
+		const backfill = Math.max(0, Math.min(90, Number(options.backfillDays ?? 0) || 0)) * DAY;
 		const now = Date.now();
 		const sites = await siteIds(this);
 
@@ -139,20 +177,34 @@ export class ChargePilotTrigger implements INodeType {
 		}
 
 		const staticData = this.getWorkflowStaticData('node');
-		const state = readState(staticData);
-		const nextSites: Record<string, SiteState> = { ...state.sites };
+		const state = readState(staticData, lookback);
 		const emitted: IDataObject[] = [];
-		// Read every site before remembering anything: a failed poll changes nothing.
+		const budget = typeof this.getPollBudgetMs === 'function' ? this.getPollBudgetMs() : Infinity;
+		// Read every site before remembering anything: a failed poll changes nothing. A poll running
+		// out of n8n's time budget stops between sites; the sites it did not reach keep their position.
 		for (const siteId of sites) {
-			const previous = state.sites[siteId];
-			const from = previous ? Math.min(previous.until, now) - lookback : now - Math.max(lookback, backfill);
-			const events = await eventsIn(this, siteId, { from, to: now });
-			const { fresh, next } = advance(previous, events, now, now - lookback, backfill > 0);
-			const inBackfill = previous ? fresh : fresh.filter((event) => Date.parse(String(event.start_time)) >= now - backfill);
-			emitted.push(...inBackfill.map((event) => withSite(event, siteId)));
-			nextSites[siteId] = next;
+			if (Date.now() - now > budget * 0.8) break;
+			const previous = state.get(siteId);
+			const window = windowFor(previous, now, lookback, backfill);
+			const events = await eventsIn(this, siteId, window);
+			const result = advance(previous, events, window, now, lookback, (event) => backfill > 0 && (eventStart(event) ?? 0) >= now - backfill);
+			for (const event of result.fresh) {
+				const item = withSite(event, siteId);
+				const age = now - (eventStart(event) ?? now);
+				if (previous && age > lookback * LOOKBACK_WARNING_SHARE) {
+					const text = `Session ${String(event.transaction_id)} appeared ${hours(age)} after it started, close to Look-Back Hours (${hours(lookback)}): sessions that take longer than that to end are not emitted. Raise Look-Back Hours under Options.`;
+					this.logger.warn(`ChargePilot Trigger: ${text}`, { node: this.getNode().name });
+					emitted.push({ ...item, _warning: text });
+				} else {
+					emitted.push(item);
+				}
+			}
+			if (result.outside) {
+				this.logger.warn(`ChargePilot Trigger: ChargePilot returned ${result.outside} session(s) of site ${siteId} that started before the window asked for; not emitted (they may have been emitted before)`, { node: this.getNode().name });
+			}
+			state.set(siteId, result.next);
 		}
-		writeState(staticData, { version: 1, sites: nextSites });
+		writeState(staticData, state);
 		if (!emitted.length) return null;
 		return [emitted.sort(byStartThenId).map((json) => ({ json }))];
 	}
