@@ -305,6 +305,16 @@ describe('refused pushes start nothing', () => {
 		}
 	});
 
+	test('any prefix or suffix of the key, down to one character, is refused: 401', async () => {
+		for (const key of [KEY.slice(0, 1), KEY.slice(0, KEY.length - 1), KEY.slice(1), KEY.slice(0, Math.ceil(KEY.length / 2))]) {
+			const outcome = await push({ headers: { ...JSON_HEADERS, 'ocp-apim-subscription-key': key }, raw: AC_SESSION });
+			expectNothingStarted(outcome, 401, /Invalid Ocp-Apim-Subscription-Key/);
+		}
+		// The whole key still opens it: the refusals above are about the key, not the request.
+		const accepted = await push({ headers: { ...JSON_HEADERS, 'ocp-apim-subscription-key': KEY }, raw: AC_SESSION });
+		expect(accepted.status).toBe(200);
+	});
+
 	test('missing key, or an empty one: 401', async () => {
 		expectNothingStarted(await push({ headers: { 'content-type': 'application/json' }, raw: AC_SESSION }), 401, /Missing Ocp-Apim-Subscription-Key/);
 		expectNothingStarted(await push({ headers: { ...JSON_HEADERS, 'ocp-apim-subscription-key': '' }, raw: AC_SESSION }), 401, /Missing/);

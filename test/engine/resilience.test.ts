@@ -62,30 +62,36 @@ test('retries off + continue on fail: 1,000 outputs, failures as error items nam
 
 test('429 honours Retry-After (seconds) and the wait is capped by Max Retry Wait', async () => {
 	sandbox().failNext(1, { status: 429, retryAfter: 1 });
-	const started = Date.now();
 	const { items, error } = await runNode({ parameters: echo({ maxAttempts: 3, maxRetryWait: 5 }), credentials: creds(), items: [{ n: 1 }] });
 	expect(error).toBeUndefined();
 	expect(items[0].json.path).toBe('/rest/v1/echo/item/1');
 	const [first, second] = sandbox().requests;
 	expect(first.status).toBe(429);
 	expect(second.status).toBe(200);
-	expect(Date.now() - started).toBeGreaterThanOrEqual(950);
+	expect(gapMs(sandbox().requests)).toBeGreaterThanOrEqual(950);
 
 	sandbox().clearRequests();
 	sandbox().failNext(1, { status: 429, retryAfter: 3600 });
-	const capped = Date.now();
 	await runNode({ parameters: echo({ maxAttempts: 2, maxRetryWait: 0.2 }), credentials: creds(), items: [{ n: 2 }] });
-	expect(Date.now() - capped).toBeLessThan(3000);
 	expect(sandbox().requests.map((r) => r.status)).toEqual([429, 200]);
+	// The server's own clock between the two attempts: the cap (200 ms), not the hour asked for.
+	const gap = gapMs(sandbox().requests);
+	expect(gap).toBeGreaterThanOrEqual(190);
+	expect(gap).toBeLessThan(3000);
 });
 
-test('Retry-After as an HTTP date is honoured', async () => {
-	sandbox().failNext(1, { status: 503, retryAfter: new Date(Date.now() + 1500).toUTCString() });
-	const started = Date.now();
-	const { error } = await runNode({ parameters: echo({ maxAttempts: 2, maxRetryWait: 5 }), credentials: creds(), items: [{ n: 3 }] });
+/** Milliseconds between the starts of the first two recorded requests (the sandbox's monotonic clock). */
+function gapMs(requests: Array<{ startedMs?: number }>): number {
+	return Number(requests[1].startedMs) - Number(requests[0].startedMs);
+}
+
+test('Retry-After as an HTTP date is honoured (longer than any first backoff could be)', async () => {
+	// Whole seconds: an HTTP date 3 s ahead means a wait of 2-3 s. The first backoff is at most 500 ms.
+	sandbox().failNext(1, { status: 503, retryAfter: new Date(Date.now() + 3000).toUTCString() });
+	const { error } = await runNode({ parameters: echo({ maxAttempts: 2, maxRetryWait: 10 }), credentials: creds(), items: [{ n: 3 }] });
 	expect(error).toBeUndefined();
-	expect(Date.now() - started).toBeGreaterThanOrEqual(400);
 	expect(sandbox().requests.map((r) => r.status)).toEqual([503, 200]);
+	expect(gapMs(sandbox().requests)).toBeGreaterThanOrEqual(1900);
 });
 
 test('each retry is signed afresh: a new timestamp when time has passed', async () => {
