@@ -1,18 +1,15 @@
-// Copies the node and credential icons next to the compiled files, where n8n resolves `file:` icons.
+// Copies the icons (one source: icons/) into dist/icons/, where the nodes and credentials point with
+// `file:../../icons/…` and `file:../icons/…` (n8n resolves `file:` icons next to the compiled file).
 const path = require('node:path');
 const { task, src, dest } = require('gulp');
 
 function copyIcons() {
-	const nodeSource = path.resolve('nodes', '**', '*.{png,svg}');
-	const credentialSource = path.resolve('credentials', '**', '*.{png,svg}');
-	return Promise.all([
-		new Promise((resolve, reject) =>
-			src(nodeSource, { encoding: false }).pipe(dest(path.resolve('dist', 'nodes'))).on('finish', resolve).on('error', reject),
-		),
-		new Promise((resolve, reject) =>
-			src(credentialSource, { encoding: false }).pipe(dest(path.resolve('dist', 'credentials'))).on('finish', resolve).on('error', reject),
-		),
-	]);
+	return new Promise((resolve, reject) =>
+		src(path.resolve('icons', '*.{png,svg}'), { encoding: false })
+			.pipe(dest(path.resolve('dist', 'icons')))
+			.on('finish', resolve)
+			.on('error', reject),
+	);
 }
 
 task('build:icons', copyIcons);

@@ -7,14 +7,14 @@ import type {
 } from 'n8n-workflow';
 
 import { signRequestOptions } from './chargepilot/authenticate';
-import { REGION_BASE_URLS } from './chargepilot/constants';
+import { CREDENTIAL_TYPE, REGION_BASE_URLS } from './chargepilot/constants';
 
 export class ChargePilotApi implements ICredentialType {
-	name = 'chargePilotApi';
+	name = CREDENTIAL_TYPE;
 
 	displayName = 'ChargePilot API';
 
-	icon = { light: 'file:chargepilot.svg', dark: 'file:chargepilot.dark.svg' } as const;
+	icon = { light: 'file:../icons/chargepilot.svg', dark: 'file:../icons/chargepilot.dark.svg' } as const;
 
 	documentationUrl =
 		'https://github.com/n8n-nodes-chargepilot/n8n-nodes-chargepilot#credential-chargepilot-api';

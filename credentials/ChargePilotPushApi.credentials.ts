@@ -1,5 +1,7 @@
 import type { ICredentialType, INodeProperties } from 'n8n-workflow';
 
+import { PUSH_CREDENTIAL_TYPE } from './chargepilot/constants';
+
 /**
  * The key ChargePilot's Charging Data Push-API sends in the Ocp-Apim-Subscription-Key header of
  * every push. ChargePilot is the caller here, so nothing is signed or sent with this credential:
@@ -7,11 +9,11 @@ import type { ICredentialType, INodeProperties } from 'n8n-workflow';
  * trigger) checks the key locally, as there is no ChargePilot endpoint to check it against.
  */
 export class ChargePilotPushApi implements ICredentialType {
-	name = 'chargePilotPushApi';
+	name = PUSH_CREDENTIAL_TYPE;
 
 	displayName = 'ChargePilot Push API';
 
-	icon = { light: 'file:chargepilot.svg', dark: 'file:chargepilot.dark.svg' } as const;
+	icon = { light: 'file:../icons/chargepilot.svg', dark: 'file:../icons/chargepilot.dark.svg' } as const;
 
 	documentationUrl =
 		'https://github.com/n8n-nodes-chargepilot/n8n-nodes-chargepilot#credential-chargepilot-push-api';

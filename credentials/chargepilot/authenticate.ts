@@ -8,7 +8,6 @@ import {
 	joinUrl,
 	mediaType,
 	serializeBody,
-	shorten,
 	withoutHeaders,
 	type UrlParts,
 } from './canonicalRequest';
@@ -24,6 +23,7 @@ import { checkDestination } from './destination';
 import { ChargePilotCredentialError } from './errors';
 import { checkRequestHeaders } from './headers';
 import { hashSecret, signWithHashedSecret } from './signature';
+import { shorten } from './values';
 
 /** What n8n may hand to `authenticate`: the current shape, or the legacy one with `uri`. */
 type AnyRequestOptions = IHttpRequestOptions & {

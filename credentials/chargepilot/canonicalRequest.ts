@@ -1,4 +1,5 @@
 import { ChargePilotCredentialError } from './errors';
+import { hasLoneSurrogate, isPlainObject, shorten } from './values';
 
 /**
  * Turns whatever request shape n8n hands to `authenticate` into the exact bytes that go on the
@@ -16,11 +17,6 @@ export function joinUrl(base: string | undefined, url: string): string {
 	if (ABSOLUTE_URL.test(url) || !base) return url;
 	if (!url) return base;
 	return `${base.replace(/\/?\/$/, '')}/${url.replace(/^\/+/, '')}`;
-}
-
-/** True when a string holds a UTF-16 surrogate without its partner (it has no UTF-8 form). */
-export function hasLoneSurrogate(text: string): boolean {
-	return /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?:^|[^\uD800-\uDBFF])[\uDC00-\uDFFF]/.test(text);
 }
 
 function encodeText(text: string, key: string): string {
@@ -51,11 +47,6 @@ function encodePair(key: string, value: unknown, out: string[]): void {
 	}
 	const text = value === null ? '' : String(value);
 	out.push(`${encodeText(key, key)}=${encodeText(text, key)}`);
-}
-
-/** A value cut to a length that is safe to put into an error message. */
-export function shorten(text: string, max = 60): string {
-	return text.length > max ? `${text.slice(0, max)}… (${text.length} characters)` : text;
 }
 
 /**
@@ -140,12 +131,6 @@ export interface SerializedBody {
 const NO_BODY: SerializedBody = { buffer: undefined };
 
 export const FORM_CONTENT_TYPE = 'application/x-www-form-urlencoded';
-
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-	if (value === null || typeof value !== 'object') return false;
-	const proto = Object.getPrototypeOf(value);
-	return proto === Object.prototype || proto === null;
-}
 
 function looksLikeStreamOrForm(value: object): boolean {
 	const candidate = value as { pipe?: unknown; getBoundary?: unknown; append?: unknown; entries?: unknown };

@@ -1,5 +1,7 @@
 /** Facts about the ChargePilot API that the credential, the node and the docs share. */
 export const CREDENTIAL_TYPE = 'chargePilotApi';
+/** The key of ChargePilot's Charging Data Push-API, which the Push Trigger checks. */
+export const PUSH_CREDENTIAL_TYPE = 'chargePilotPushApi';
 
 export const REGION_BASE_URLS = {
 	us: 'https://chargepilot-api.tmhusa.energy/rest/v1',

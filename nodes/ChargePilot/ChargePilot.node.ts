@@ -1,18 +1,16 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
-import { CREDENTIAL_TYPE } from '../../credentials/chargepilot/constants';
-import * as api from './actions/api/Api.resource';
-import * as chargingEvent from './actions/chargingEvent/ChargingEvent.resource';
+import { CREDENTIAL_TYPE } from '../../credentials/chargepilot';
+import { searchSites } from '../client/siteLocator';
+import { resources } from './actions/resources';
 import { router } from './actions/router';
-import * as site from './actions/site/Site.resource';
-import { searchSites } from './methods/listSearch';
 
 export class ChargePilot implements INodeType {
 	description: INodeTypeDescription = {
 		displayName: 'ChargePilot',
 		name: 'chargePilot',
-		icon: { light: 'file:chargepilot.svg', dark: 'file:chargepilot.dark.svg' },
+		icon: { light: 'file:../../icons/chargepilot.svg', dark: 'file:../../icons/chargepilot.dark.svg' },
 		group: ['transform'],
 		version: 1,
 		subtitle: '={{ $parameter["operation"] + ": " + $parameter["resource"] }}',
@@ -28,16 +26,10 @@ export class ChargePilot implements INodeType {
 				name: 'resource',
 				type: 'options',
 				noDataExpression: true,
-				options: [
-					{ name: 'API', value: 'api', description: 'Ping and custom signed requests' },
-					{ name: 'Charging Event', value: 'chargingEvent' },
-					{ name: 'Site', value: 'site' },
-				],
+				options: resources.map((entry) => entry.resource),
 				default: 'api',
 			},
-			...api.description,
-			...site.description,
-			...chargingEvent.description,
+			...resources.flatMap((entry) => entry.description),
 		],
 	};
 

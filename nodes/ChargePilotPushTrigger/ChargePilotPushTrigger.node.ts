@@ -12,6 +12,8 @@ import type {
 } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
+import { PUSH_CREDENTIAL_TYPE } from '../../credentials/chargepilot';
+
 import {
 	checkContentType,
 	checkSubscriptionKey,
@@ -41,7 +43,7 @@ export class ChargePilotPushTrigger implements INodeType {
 	description: INodeTypeDescription = {
 		displayName: 'ChargePilot Push Trigger',
 		name: 'chargePilotPushTrigger',
-		icon: { light: 'file:chargepilot.svg', dark: 'file:chargepilot.dark.svg' },
+		icon: { light: 'file:../../icons/chargepilot.svg', dark: 'file:../../icons/chargepilot.dark.svg' },
 		group: ['trigger'],
 		version: 1,
 		subtitle: '={{"POST /" + $parameter["path"]}}',
@@ -49,7 +51,7 @@ export class ChargePilotPushTrigger implements INodeType {
 		defaults: { name: 'ChargePilot Push Trigger' },
 		inputs: [],
 		outputs: [NodeConnectionTypes.Main],
-		credentials: [{ name: 'chargePilotPushApi', required: true, testedBy: 'chargePilotPushApiTest' }],
+		credentials: [{ name: PUSH_CREDENTIAL_TYPE, required: true, testedBy: 'chargePilotPushApiTest' }],
 		webhooks: [
 			{
 				name: 'default',
@@ -139,7 +141,7 @@ export class ChargePilotPushTrigger implements INodeType {
 		const response = this.getResponseObject() as unknown as PushResponse;
 		const headers = this.getHeaderData() as IDataObject;
 
-		const credentials = await this.getCredentials('chargePilotPushApi');
+		const credentials = await this.getCredentials(PUSH_CREDENTIAL_TYPE);
 		const expected = typeof credentials.subscriptionKey === 'string' ? credentials.subscriptionKey.trim() : '';
 		if (expected === '') {
 			this.logger.warn('ChargePilot Push Trigger: the credential has no Subscription Key, so every push is refused with 401', {

@@ -2,6 +2,8 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 
 import type { IDataObject } from 'n8n-workflow';
 
+import { isPlainObject } from '../../credentials/chargepilot';
+
 /**
  * The receiving end of ChargePilot's Charging Data Push-API: key check, content type, body and
  * sessions. Pure functions, so the node's webhook() only wires them to n8n's request and response.
@@ -67,10 +69,6 @@ function describe(value: unknown): string {
 	if (typeof value === 'object') return 'an empty object';
 	if (typeof value === 'string') return 'a string';
 	return `a ${typeof value}`;
-}
-
-function isPlainObject(value: unknown): value is IDataObject {
-	return value !== null && typeof value === 'object' && !Array.isArray(value);
 }
 
 /** A session is a JSON object with at least one field; its fields are kept exactly as sent. */

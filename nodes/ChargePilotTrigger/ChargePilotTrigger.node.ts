@@ -7,14 +7,12 @@ import type {
 } from 'n8n-workflow';
 import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 
-import { CREDENTIAL_TYPE } from '../../credentials/chargepilot/constants';
-import { siteLocator } from '../ChargePilot/actions/common.descriptions';
-import { toIsoUtc } from '../ChargePilot/helpers/dates';
-import { pathSegmentProblem, sitePath } from '../ChargePilot/helpers/site';
-import { listFromResponse } from '../ChargePilot/helpers/sites';
-import { searchSites } from '../ChargePilot/methods/listSearch';
-import { apiRequest } from '../ChargePilot/transport';
-import { fetchOffsetPages } from '../ChargePilot/transport/paging';
+import { CREDENTIAL_TYPE } from '../../credentials/chargepilot';
+import { toIsoUtc } from '../client/dates';
+import { fetchOffsetPages } from '../client/paging';
+import { searchSites, siteLocator } from '../client/siteLocator';
+import { listFromResponse, pathSegmentProblem, sitePath } from '../client/sites';
+import { apiRequest } from '../client/transport';
 import { advance, byStartThenId, eventStart, readState, windowFor, writeState } from './pollState';
 
 const HOUR = 3_600_000;
@@ -105,7 +103,7 @@ export class ChargePilotTrigger implements INodeType {
 	description: INodeTypeDescription = {
 		displayName: 'ChargePilot Trigger',
 		name: 'chargePilotTrigger',
-		icon: { light: 'file:chargepilot.svg', dark: 'file:chargepilot.dark.svg' },
+		icon: { light: 'file:../../icons/chargepilot.svg', dark: 'file:../../icons/chargepilot.dark.svg' },
 		group: ['trigger'],
 		version: 1,
 		subtitle: '={{ "New charging events" }}',

@@ -427,7 +427,7 @@ describe("n8n's package loader", () => {
 			expect(description?.codex?.categories).toContain('Data & Storage');
 			const iconUrl = description?.iconUrl as { light: string; dark: string };
 			for (const icon of [iconUrl.light, iconUrl.dark]) {
-				expect(icon).toMatch(/^icons\/n8n-nodes-chargepilot\/dist\/nodes\/ChargePilotPushTrigger\//);
+				expect(icon).toMatch(/^icons\/n8n-nodes-chargepilot\/dist\/icons\/chargepilot(\.dark)?\.svg$/);
 				expect(existsSync(path.join(root, icon.replace(/^icons\/n8n-nodes-chargepilot\//, '')))).toBe(true);
 			}
 			const credential = loader.types.credentials.find((type) => type.name === 'chargePilotPushApi');

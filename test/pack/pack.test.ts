@@ -27,7 +27,7 @@ afterAll(() => rmSync(workDir, { recursive: true, force: true }));
 
 test('the tarball holds only dist, the entry point, README, LICENSE, CHANGELOG and package.json', () => {
 	const paths = packed.files.map((file) => file.path).sort();
-	const unexpected = paths.filter((file) => !/^dist\/(nodes|credentials)\//.test(file) && !['README.md', 'LICENSE', 'CHANGELOG.md', 'package.json', 'index.js'].includes(file));
+	const unexpected = paths.filter((file) => !/^dist\/(nodes|credentials|icons)\//.test(file) && !['README.md', 'LICENSE', 'CHANGELOG.md', 'package.json', 'index.js'].includes(file));
 	expect(unexpected).toEqual([]);
 	for (const required of [
 		'README.md',
@@ -36,10 +36,9 @@ test('the tarball holds only dist, the entry point, README, LICENSE, CHANGELOG a
 		'package.json',
 		'dist/nodes/ChargePilot/ChargePilot.node.js',
 		'dist/nodes/ChargePilot/ChargePilot.node.json',
-		'dist/nodes/ChargePilot/chargepilot.svg',
-		'dist/nodes/ChargePilot/chargepilot.dark.svg',
+		'dist/icons/chargepilot.svg',
+		'dist/icons/chargepilot.dark.svg',
 		'dist/credentials/ChargePilotApi.credentials.js',
-		'dist/credentials/chargepilot.svg',
 	]) {
 		expect(paths).toContain(required);
 	}

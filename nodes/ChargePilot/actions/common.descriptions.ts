@@ -1,4 +1,8 @@
-import type { IDisplayOptions, INodeProperties } from 'n8n-workflow';
+import type { IDisplayOptions, INodeProperties, INodePropertyOptions } from 'n8n-workflow';
+
+import { siteLocator } from '../../client/siteLocator';
+
+export { siteLocator };
 
 /** Shows every property only for the given resource/operation, keeping their own conditions. */
 export function forOperation(resource: string, operation: string, properties: INodeProperties[]): INodeProperties[] {
@@ -12,30 +16,18 @@ export function forOperation(resource: string, operation: string, properties: IN
 	}));
 }
 
-/** The site picker shared by Site → Get and Charging Event → Get Many. */
-export const siteLocator: INodeProperties = {
-	displayName: 'Site',
-	name: 'siteId',
-	type: 'resourceLocator',
-	default: { mode: 'list', value: '' },
-	required: true,
-	description: 'The ChargePilot site. The list shows the sites your API key can read.',
-	modes: [
-		{
-			displayName: 'From List',
-			name: 'list',
-			type: 'list',
-			placeholder: 'Select a site…',
-			typeOptions: { searchListMethod: 'searchSites', searchable: true },
-		},
-		{
-			displayName: 'By ID',
-			name: 'id',
-			type: 'string',
-			placeholder: 'e.g. 5f8a3c2e-…',
-		},
-	],
-};
+/** A resource's Operation list: shown for that resource only. */
+export function operationList(resource: string, options: INodePropertyOptions[], defaultOperation: string): INodeProperties {
+	return {
+		displayName: 'Operation',
+		name: 'operation',
+		type: 'options',
+		noDataExpression: true,
+		displayOptions: { show: { resource: [resource] } },
+		options,
+		default: defaultOperation,
+	};
+}
 
 export const returnAll: INodeProperties = {
 	displayName: 'Return All',
@@ -98,6 +90,21 @@ export const requestOptionFields: INodeProperties[] = [
 		type: 'number',
 		typeOptions: { minValue: 1 },
 		default: 60000,
-		description: 'How long to wait for an answer before the attempt fails',
+		description: 'How long one attempt may take, the whole answer included, before it fails',
 	},
 ];
+
+/**
+ * The Options collection of an operation (every operation names it `options`): the operation's
+ * own options first, then the request options every operation offers.
+ */
+export function optionsCollection(own: INodeProperties[] = []): INodeProperties {
+	return {
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add option',
+		default: {},
+		options: [...own, ...requestOptionFields],
+	};
+}

@@ -2,42 +2,17 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-wor
 import { NodeOperationError, sleep } from 'n8n-workflow';
 
 import { concurrencySetting } from '../helpers/settings';
-import * as api from './api/Api.resource';
-import * as chargingEvent from './chargingEvent/ChargingEvent.resource';
-import type { ChargePilotType } from './node.type';
-import * as site from './site/Site.resource';
-
-/** The step that sends one item's request(s) and gives its output JSON. */
-type Step = () => Promise<IDataObject[]>;
+import type { Operation, Step } from './operation';
+import { resources } from './resources';
 
 /** One item's parameters once read: its step, or what was wrong with them. */
 type Read = { ok: true; step: Step } | { ok: false; error: unknown };
 
-/**
- * Reads and checks one item's parameters (synchronously, throwing on bad input) and returns the
- * step that sends it. Splitting the two lets the router read the next items' parameters, which
- * costs n8n real CPU time per item (expressions), while earlier requests are on the wire.
- */
-type Operation = (this: IExecuteFunctions, itemIndex: number) => Step;
-
-/** For operations that do not split: nothing is read ahead, everything happens in the step. */
-function unsplit(execute: (this: IExecuteFunctions, itemIndex: number) => Promise<IDataObject[]>): Operation {
-	return function (this: IExecuteFunctions, itemIndex: number) {
-		return async () => await execute.call(this, itemIndex);
-	};
-}
-
-const operations: { [R in keyof ChargePilotType]: Record<ChargePilotType[R], Operation> } = {
-	api: { ping: unsplit(api.ping.execute), customRequest: api.customRequest.prepare },
-	site: { get: unsplit(site.get.execute), getAll: unsplit(site.getAll.execute) },
-	chargingEvent: { getAll: unsplit(chargingEvent.getAll.execute) },
-};
-
-function operationFor(context: IExecuteFunctions): Operation {
+function operationFor(context: IExecuteFunctions): Operation['prepare'] {
 	const resource = context.getNodeParameter('resource', 0, 'api') as string;
 	const operation = context.getNodeParameter('operation', 0, 'ping') as string;
-	const byResource = (operations as Record<string, Record<string, Operation> | undefined>)[resource];
-	const run = byResource?.[operation];
+	const byResource = resources.find((entry) => entry.resource.value === resource)?.operations;
+	const run = byResource && Object.prototype.hasOwnProperty.call(byResource, operation) ? byResource[operation].prepare : undefined;
 	if (!run) {
 		throw new NodeOperationError(context.getNode(), `The operation "${operation}" is not known for the resource "${resource}"`, {
 			description: 'Open the node and choose the resource and operation again.',

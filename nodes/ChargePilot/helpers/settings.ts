@@ -1,14 +1,9 @@
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
-import { DEFAULT_TIMEOUT_MS } from '../transport';
-import { DEFAULT_RETRY, type RetrySettings } from '../transport/retry';
-import { itemParameter } from './runCache';
+import { DEFAULT_RETRY } from '../../client/retry';
+import { DEFAULT_TIMEOUT_MS, type RequestSettings } from '../../client/transport';
+import { itemParameter } from './parameters';
 import { inputError } from './validation';
-
-export interface RequestSettings {
-	timeoutMs: number;
-	retry: RetrySettings;
-}
 
 export const DEFAULT_CONCURRENCY = 4;
 export const MAX_CONCURRENCY = 32;

@@ -1,8 +1,7 @@
 import type { IDataObject, INode } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { encodeQuery, hasLoneSurrogate, shorten } from '../../../credentials/chargepilot/canonicalRequest';
-import { headerValueProblem, isFramingHeader } from '../../../credentials/chargepilot/headers';
+import { encodeQuery, hasLoneSurrogate, HEADER_NAME, headerValueProblem, isFramingHeader, isPlainObject, shorten } from '../../../credentials/chargepilot';
 
 /**
  * Input checks that run before anything is sent. Each error names the parameter and the item, and
@@ -18,8 +17,6 @@ export function inputError(node: INode, itemIndex: number, field: string, proble
 
 // eslint-disable-next-line no-control-regex
 const CONTROL_CHARS = /[\u0000-\u001f\u007f]/;
-/** RFC 9110 token characters: what a header name may contain. */
-const HEADER_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 /** Headers the credential sets on every request; a user value would be replaced anyway. */
 const RESERVED_HEADERS = new Set(['x-api-key', 'x-req-timestamp', 'x-signature', 'host', 'content-length']);
 /** Servers and proxies commonly refuse request lines beyond 8 KB: the limit on the encoded request target. */
@@ -77,10 +74,6 @@ export function parseJson(node: INode, itemIndex: number, raw: unknown, field: s
 	}
 }
 
-export function isPlainObject(value: unknown): value is IDataObject {
-	return value !== null && typeof value === 'object' && !Array.isArray(value);
-}
-
 /** Query given as JSON: must be an object of names to scalar values or arrays of scalars. */
 export function validateQueryObject(node: INode, itemIndex: number, value: unknown, field: string): IDataObject {
 	if (value === undefined) return {};
@@ -96,7 +89,7 @@ export function validateQueryObject(node: INode, itemIndex: number, value: unkno
 			throw inputError(node, itemIndex, field, `parameter "${shorten(name)}" contains half of a character (a lone UTF-16 surrogate)`, LONE_SURROGATE_FIX);
 		}
 	}
-	return value;
+	return value as IDataObject;
 }
 
 /** Name/value pairs to a query object; repeated names become arrays (sent as repeated keys). */

@@ -1,18 +1,16 @@
-import type { INodeProperties } from 'n8n-workflow';
-
+import { operationList } from '../common.descriptions';
+import type { Resource } from '../operation';
 import * as customRequest from './customRequest.operation';
 import * as ping from './ping.operation';
 
-export { customRequest, ping };
+export const resource: Resource['resource'] = { name: 'API', value: 'api', description: 'Ping and custom signed requests' };
 
-export const description: INodeProperties[] = [
-	{
-		displayName: 'Operation',
-		name: 'operation',
-		type: 'options',
-		noDataExpression: true,
-		displayOptions: { show: { resource: ['api'] } },
-		options: [
+export const operations: Resource['operations'] = { customRequest, ping };
+
+export const description: Resource['description'] = [
+	operationList(
+		'api',
+		[
 			{
 				name: 'Custom Request',
 				value: 'customRequest',
@@ -26,8 +24,8 @@ export const description: INodeProperties[] = [
 				action: 'Ping the API',
 			},
 		],
-		default: 'ping',
-	},
+		'ping',
+	),
 	...ping.description,
 	...customRequest.description,
 ];

@@ -1,19 +1,20 @@
 import type { IDataObject, IExecuteFunctions, IHttpRequestMethods, INodeProperties } from 'n8n-workflow';
 
-import { itemParameter, runNode } from '../../helpers/runCache';
+import { isPlainObject } from '../../../../credentials/chargepilot';
+import { apiRequest } from '../../../client/transport';
+import { itemParameter, runNode } from '../../helpers/parameters';
 import { operationOptions, requestSettings } from '../../helpers/settings';
 import {
 	checkTargetLength,
 	headersFromPairs,
 	inputError,
-	isPlainObject,
 	parseJson,
 	queryFromPairs,
 	validatePath,
 	validateQueryObject,
 } from '../../helpers/validation';
-import { apiRequest } from '../../transport';
-import { forOperation, requestOptionFields } from '../common.descriptions';
+import { forOperation, optionsCollection } from '../common.descriptions';
+import type { Step } from '../operation';
 
 const METHODS_WITH_BODY = ['POST', 'PUT', 'PATCH', 'DELETE'];
 /** Larger bodies are refused before sending: no ChargePilot endpoint takes anything near this. */
@@ -90,56 +91,48 @@ const properties: INodeProperties[] = [
 		default: '',
 		description: 'JSON body to send; leave empty to send none. Sent compact, exactly as signed.',
 	},
-	{
-		displayName: 'Options',
-		name: 'options',
-		type: 'collection',
-		placeholder: 'Add option',
-		default: {},
-		options: [
-			{
-				displayName: 'Full Response',
-				name: 'fullResponse',
-				type: 'boolean',
-				default: false,
-				description: 'Whether to return the status code and headers as well as the body',
-			},
-			{
-				displayName: 'Headers',
-				name: 'headers',
-				type: 'fixedCollection',
-				typeOptions: { multipleValues: true },
-				placeholder: 'Add header',
-				default: {},
-				options: [
-					{
-						name: 'header',
-						displayName: 'Header',
-						values: [
-							{ displayName: 'Name', name: 'name', type: 'string', default: '' },
-							{ displayName: 'Value', name: 'value', type: 'string', default: '' },
-						],
-					},
-				],
-			},
-			{
-				displayName: 'Retry POST and PATCH',
-				name: 'retryNonIdempotent',
-				type: 'boolean',
-				default: false,
-				description:
-					'Whether to retry POST and PATCH also when the request may have reached ChargePilot (5xx, reset, timeout). Off by default so nothing is done twice; 429 and refused connections are always retried.',
-			},
-			{
-				displayName: 'Split Into Items',
-				name: 'splitArray',
-				type: 'boolean',
-				default: false,
-				description: 'Whether to output one item per element when the response is a JSON array',
-			},
-			...requestOptionFields,
-		],
-	},
+	optionsCollection([
+		{
+			displayName: 'Full Response',
+			name: 'fullResponse',
+			type: 'boolean',
+			default: false,
+			description: 'Whether to return the status code and headers as well as the body',
+		},
+		{
+			displayName: 'Headers',
+			name: 'headers',
+			type: 'fixedCollection',
+			typeOptions: { multipleValues: true },
+			placeholder: 'Add header',
+			default: {},
+			options: [
+				{
+					name: 'header',
+					displayName: 'Header',
+					values: [
+						{ displayName: 'Name', name: 'name', type: 'string', default: '' },
+						{ displayName: 'Value', name: 'value', type: 'string', default: '' },
+					],
+				},
+			],
+		},
+		{
+			displayName: 'Retry POST and PATCH',
+			name: 'retryNonIdempotent',
+			type: 'boolean',
+			default: false,
+			description:
+				'Whether to retry POST and PATCH also when the request may have reached ChargePilot (5xx, reset, timeout). Off by default so nothing is done twice; 429 and refused connections are always retried.',
+		},
+		{
+			displayName: 'Split Into Items',
+			name: 'splitArray',
+			type: 'boolean',
+			default: false,
+			description: 'Whether to output one item per element when the response is a JSON array',
+		},
+	]),
 ];
 
 export const description = forOperation('api', 'customRequest', properties);
@@ -182,10 +175,10 @@ function tooLarge(context: IExecuteFunctions, itemIndex: number, bytes: number) 
 
 function toItems(body: unknown, split: boolean): IDataObject[] {
 	if (Array.isArray(body)) {
-		if (split) return body.map((element) => (isPlainObject(element) ? element : { value: element as IDataObject[keyof IDataObject] }));
+		if (split) return body.map((element) => (isPlainObject(element) ? (element as IDataObject) : { value: element as IDataObject[keyof IDataObject] }));
 		return [{ data: body as IDataObject[] }];
 	}
-	if (isPlainObject(body)) return [body];
+	if (isPlainObject(body)) return [body as IDataObject];
 	if (body === undefined || body === null || body === '') return [{ success: true }];
 	return [{ data: body as IDataObject[keyof IDataObject] }];
 }
@@ -195,7 +188,7 @@ function toItems(body: unknown, split: boolean): IDataObject[] {
  * parameter now (so the router can do it for the next item while this one is on the wire) and
  * returns the step that sends the request.
  */
-export function prepare(this: IExecuteFunctions, itemIndex: number): () => Promise<IDataObject[]> {
+export function prepare(this: IExecuteFunctions, itemIndex: number): Step {
 	const node = runNode(this);
 	const method = String(itemParameter(this, 'method', itemIndex, 'GET')).toUpperCase();
 	if (!['GET', 'POST', 'PUT', 'PATCH', 'DELETE'].includes(method)) {
@@ -218,8 +211,7 @@ export function prepare(this: IExecuteFunctions, itemIndex: number): () => Promi
 			body,
 			headers: Object.keys(headers).length ? headers : undefined,
 			itemIndex,
-			timeoutMs: settings.timeoutMs,
-			retry: settings.retry,
+			settings,
 		});
 		if (options.fullResponse === true) {
 			return [{ statusCode: response.statusCode, headers: response.headers, body: response.body as IDataObject }];

@@ -1,35 +1,21 @@
-import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
+import { apiRequest } from '../../../client/transport';
 import { requestSettings } from '../../helpers/settings';
-import { apiRequest } from '../../transport';
-import { forOperation, requestOptionFields } from '../common.descriptions';
+import { forOperation, optionsCollection } from '../common.descriptions';
+import type { Step } from '../operation';
 
-const properties: INodeProperties[] = [
-	{
-		displayName: 'Options',
-		name: 'options',
-		type: 'collection',
-		placeholder: 'Add option',
-		default: {},
-		options: requestOptionFields,
-	},
-];
-
-export const description = forOperation('api', 'ping', properties);
+export const description = forOperation('api', 'ping', [optionsCollection()]);
 
 /** GET /ping: the API's liveness answer plus the measured round trip. */
-export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject[]> {
+export function prepare(this: IExecuteFunctions, itemIndex: number): Step {
 	const settings = requestSettings(this, itemIndex);
-	const response = await apiRequest.call(this, {
-		method: 'GET',
-		path: '/ping',
-		itemIndex,
-		timeoutMs: settings.timeoutMs,
-		retry: settings.retry,
-	});
-	const body = response.body;
-	const json: IDataObject =
-		body && typeof body === 'object' && !Array.isArray(body) ? { ...(body as IDataObject) } : { result: body as IDataObject[keyof IDataObject] };
-	json.latencyMs = response.latencyMs;
-	return [json];
+	return async () => {
+		const response = await apiRequest.call(this, { method: 'GET', path: '/ping', itemIndex, settings });
+		const body = response.body;
+		const json: IDataObject =
+			body && typeof body === 'object' && !Array.isArray(body) ? { ...(body as IDataObject) } : { result: body as IDataObject[keyof IDataObject] };
+		json.latencyMs = response.latencyMs;
+		return [json];
+	};
 }

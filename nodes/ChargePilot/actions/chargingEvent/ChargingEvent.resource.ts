@@ -1,17 +1,15 @@
-import type { INodeProperties } from 'n8n-workflow';
-
+import { operationList } from '../common.descriptions';
+import type { Resource } from '../operation';
 import * as getAll from './getAll.operation';
 
-export { getAll };
+export const resource: Resource['resource'] = { name: 'Charging Event', value: 'chargingEvent' };
 
-export const description: INodeProperties[] = [
-	{
-		displayName: 'Operation',
-		name: 'operation',
-		type: 'options',
-		noDataExpression: true,
-		displayOptions: { show: { resource: ['chargingEvent'] } },
-		options: [
+export const operations: Resource['operations'] = { getAll };
+
+export const description: Resource['description'] = [
+	operationList(
+		'chargingEvent',
+		[
 			{
 				name: 'Get Many',
 				value: 'getAll',
@@ -19,7 +17,7 @@ export const description: INodeProperties[] = [
 				action: 'Get many charging events',
 			},
 		],
-		default: 'getAll',
-	},
+		'getAll',
+	),
 	...getAll.description,
 ];

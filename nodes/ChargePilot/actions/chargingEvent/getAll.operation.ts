@@ -1,13 +1,15 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { parseDateTime, toIsoUtc } from '../../helpers/dates';
-import { itemParameter, runNode } from '../../helpers/runCache';
+import { parseDateTime, toIsoUtc } from '../../../client/dates';
+import { DEFAULT_MAX_EVENTS, fetchOffsetPages, MAX_EVENTS_LIMIT, MAX_PAGE_SIZE } from '../../../client/paging';
+import { sitePath } from '../../../client/sites';
+import { itemParameter, runNode } from '../../helpers/parameters';
 import { operationOptions, requestSettings } from '../../helpers/settings';
-import { siteIdParameter, sitePath } from '../../helpers/site';
+import { siteIdParameter } from '../../helpers/siteId';
 import { inputError, limitParameter } from '../../helpers/validation';
-import { DEFAULT_MAX_EVENTS, fetchOffsetPages, MAX_EVENTS_LIMIT, MAX_PAGE_SIZE } from '../../transport/paging';
-import { forOperation, limit, requestOptionFields, returnAll, siteLocator } from '../common.descriptions';
+import { forOperation, limit, optionsCollection, returnAll, siteLocator } from '../common.descriptions';
+import type { Step } from '../operation';
 
 export const MAX_SEARCH_TEXT = 100;
 export const SORT_FIELDS = ['transaction_id', 'occurrence_time', 'start_time', 'stop_time', 'duration'];
@@ -32,67 +34,59 @@ const properties: INodeProperties[] = [
 	},
 	returnAll,
 	limit,
-	{
-		displayName: 'Options',
-		name: 'options',
-		type: 'collection',
-		placeholder: 'Add option',
-		default: {},
-		options: [
-			{
-				displayName: 'Fail When Truncated',
-				name: 'failOnTruncated',
-				type: 'boolean',
-				default: false,
-				description:
-					'Whether to fail the item when ChargePilot reports the result as truncated, instead of returning what it sent with a warning',
-			},
-			{
-				displayName: 'Max Events',
-				name: 'maxEvents',
-				type: 'number',
-				typeOptions: { minValue: 1, maxValue: MAX_EVENTS_LIMIT },
-				default: DEFAULT_MAX_EVENTS,
-				displayOptions: { show: { '/returnAll': [true] } },
-				description:
-					'With Return All: the most events one item may read. A window with more fails the item with what ChargePilot sent, instead of reading without end.',
-			},
-			{
-				displayName: 'Page Size',
-				name: 'pageSize',
-				type: 'number',
-				typeOptions: { minValue: 1, maxValue: MAX_PAGE_SIZE },
-				default: MAX_PAGE_SIZE,
-				description: 'Events per request (take); the API allows at most 1000',
-			},
-			{
-				displayName: 'Search Text',
-				name: 'searchText',
-				type: 'string',
-				default: '',
-				description: 'Free-text search over the events (at most 100 characters)',
-			},
-			{
-				displayName: 'Sort Field',
-				name: 'sortField',
-				type: 'options',
-				options: SORT_FIELDS.map((field) => ({ name: field, value: field })),
-				default: 'start_time',
-				description: 'Field to sort by',
-			},
-			{
-				displayName: 'Sort Order',
-				name: 'sortOrder',
-				type: 'options',
-				options: [
-					{ name: 'Ascending', value: 'asc' },
-					{ name: 'Descending', value: 'desc' },
-				],
-				default: 'asc',
-			},
-			...requestOptionFields,
-		],
-	},
+	optionsCollection([
+		{
+			displayName: 'Fail When Truncated',
+			name: 'failOnTruncated',
+			type: 'boolean',
+			default: false,
+			description:
+				'Whether to fail the item when ChargePilot reports the result as truncated, instead of returning what it sent with a warning',
+		},
+		{
+			displayName: 'Max Events',
+			name: 'maxEvents',
+			type: 'number',
+			typeOptions: { minValue: 1, maxValue: MAX_EVENTS_LIMIT },
+			default: DEFAULT_MAX_EVENTS,
+			displayOptions: { show: { '/returnAll': [true] } },
+			description:
+				'With Return All: the most events one item may read. A window with more fails the item with what ChargePilot sent, instead of reading without end.',
+		},
+		{
+			displayName: 'Page Size',
+			name: 'pageSize',
+			type: 'number',
+			typeOptions: { minValue: 1, maxValue: MAX_PAGE_SIZE },
+			default: MAX_PAGE_SIZE,
+			description: 'Events per request (take); the API allows at most 1000',
+		},
+		{
+			displayName: 'Search Text',
+			name: 'searchText',
+			type: 'string',
+			default: '',
+			description: 'Free-text search over the events (at most 100 characters)',
+		},
+		{
+			displayName: 'Sort Field',
+			name: 'sortField',
+			type: 'options',
+			options: SORT_FIELDS.map((field) => ({ name: field, value: field })),
+			default: 'start_time',
+			description: 'Field to sort by',
+		},
+		{
+			displayName: 'Sort Order',
+			name: 'sortOrder',
+			type: 'options',
+			options: [
+				{ name: 'Ascending', value: 'asc' },
+				{ name: 'Descending', value: 'desc' },
+			],
+			default: 'asc',
+		},
+	]),
 ];
 
 export const description = forOperation('chargingEvent', 'getAll', properties);
@@ -157,44 +151,38 @@ function eventQuery(context: IExecuteFunctions, itemIndex: number): { query: IDa
 }
 
 /** GET /charging-events/site/{id}, paged with take/skip; one output item per event. */
-export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject[]> {
+export function prepare(this: IExecuteFunctions, itemIndex: number): Step {
 	const siteId = siteIdParameter(this, itemIndex);
 	const { query, pageSize, maxEvents, failOnTruncated } = eventQuery(this, itemIndex);
 	const all = itemParameter<boolean>(this, 'returnAll', itemIndex, false);
 	const max = all ? Infinity : limitParameter(runNode(this), itemIndex, itemParameter(this, 'limit', itemIndex, 50));
 	const settings = requestSettings(this, itemIndex);
 
-	const result = await fetchOffsetPages.call(
-		this,
-		{
-			method: 'GET',
-			path: sitePath('/charging-events/site', siteId),
-			qs: query,
-			itemIndex,
-			timeoutMs: settings.timeoutMs,
-			retry: settings.retry,
-		},
-		'charging_events',
-		{ max, pageSize, maxItems: maxEvents },
-	);
+	return async () => {
+		const result = await fetchOffsetPages.call(
+			this,
+			{ method: 'GET', path: sitePath('/charging-events/site', siteId), qs: query, itemIndex, settings },
+			'charging_events',
+			{ max, pageSize, maxItems: maxEvents },
+		);
 
-	if (result.inconsistency && typeof this.addExecutionHints === 'function') {
-		this.addExecutionHints({
-			message: `ChargePilot's answers for site ${siteId} contradict each other: ${result.inconsistency}. The events returned are the distinct ones it sent.`,
-			type: 'warning',
-			location: 'outputPane',
-		});
-	}
-
-	if (result.truncated) {
-		const text = `ChargePilot marked the charging events of site ${siteId} between ${query.from} and ${query.to} as truncated: it returned ${result.items.length} event(s) of ${result.count ?? 'an unknown number'}. Narrow the From/To window (for example one week per run) to get every event.`;
-		if (failOnTruncated) {
-			throw new NodeOperationError(this.getNode(), text, { itemIndex, description: 'Switch off "Fail When Truncated" to keep the partial result.' });
+		if (result.inconsistency && typeof this.addExecutionHints === 'function') {
+			this.addExecutionHints({
+				message: `ChargePilot's answers for site ${siteId} contradict each other: ${result.inconsistency}. The events returned are the distinct ones it sent.`,
+				type: 'warning',
+				location: 'outputPane',
+			});
 		}
-		if (typeof this.addExecutionHints === 'function') {
-			this.addExecutionHints({ message: text, type: 'warning', location: 'outputPane' });
+		if (result.truncated) {
+			const text = `ChargePilot marked the charging events of site ${siteId} between ${query.from} and ${query.to} as truncated: it returned ${result.items.length} event(s) of ${result.count ?? 'an unknown number'}. Narrow the From/To window (for example one week per run) to get every event.`;
+			if (failOnTruncated) {
+				throw new NodeOperationError(this.getNode(), text, { itemIndex, description: 'Switch off "Fail When Truncated" to keep the partial result.' });
+			}
+			if (typeof this.addExecutionHints === 'function') {
+				this.addExecutionHints({ message: text, type: 'warning', location: 'outputPane' });
+			}
+			return result.items.map((event) => ({ ...event, _truncated: true }));
 		}
-		return result.items.map((event) => ({ ...event, _truncated: true }));
-	}
-	return result.items;
+		return result.items;
+	};
 }

@@ -1,38 +1,23 @@
-import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
-import { itemParameter } from '../../helpers/runCache';
+import { simplifySite, sitePath } from '../../../client/sites';
+import { apiRequest } from '../../../client/transport';
+import { itemParameter } from '../../helpers/parameters';
 import { requestSettings } from '../../helpers/settings';
-import { siteIdParameter, sitePath } from '../../helpers/site';
-import { simplifySite } from '../../helpers/sites';
-import { apiRequest } from '../../transport';
-import { forOperation, requestOptionFields, simplify, siteLocator } from '../common.descriptions';
+import { siteIdParameter } from '../../helpers/siteId';
+import { forOperation, optionsCollection, simplify, siteLocator } from '../common.descriptions';
+import type { Step } from '../operation';
 
-const properties: INodeProperties[] = [
-	siteLocator,
-	simplify,
-	{
-		displayName: 'Options',
-		name: 'options',
-		type: 'collection',
-		placeholder: 'Add option',
-		default: {},
-		options: requestOptionFields,
-	},
-];
-
-export const description = forOperation('site', 'get', properties);
+export const description = forOperation('site', 'get', [siteLocator, simplify, optionsCollection()]);
 
 /** GET /sites/{id}. */
-export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject[]> {
+export function prepare(this: IExecuteFunctions, itemIndex: number): Step {
 	const siteId = siteIdParameter(this, itemIndex);
+	const simplified = itemParameter<boolean>(this, 'simplify', itemIndex, true);
 	const settings = requestSettings(this, itemIndex);
-	const response = await apiRequest.call(this, {
-		method: 'GET',
-		path: sitePath('/sites', siteId),
-		itemIndex,
-		timeoutMs: settings.timeoutMs,
-		retry: settings.retry,
-	});
-	const site = response.body as IDataObject;
-	return [itemParameter(this, 'simplify', itemIndex, true) ? simplifySite(site) : site];
+	return async () => {
+		const response = await apiRequest.call(this, { method: 'GET', path: sitePath('/sites', siteId), itemIndex, settings });
+		const site = response.body as IDataObject;
+		return [simplified ? simplifySite(site) : site];
+	};
 }

@@ -1,49 +1,33 @@
-import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import type { IExecuteFunctions } from 'n8n-workflow';
 import { NodeApiError } from 'n8n-workflow';
 
-import { itemParameter, runNode } from '../../helpers/runCache';
+import { listFromResponse, simplifySite } from '../../../client/sites';
+import { apiRequest } from '../../../client/transport';
+import { itemParameter, runNode } from '../../helpers/parameters';
 import { requestSettings } from '../../helpers/settings';
-import { listFromResponse, simplifySite } from '../../helpers/sites';
 import { limitParameter } from '../../helpers/validation';
-import { apiRequest } from '../../transport';
-import { forOperation, limit, requestOptionFields, returnAll, simplify } from '../common.descriptions';
+import { forOperation, limit, optionsCollection, returnAll, simplify } from '../common.descriptions';
+import type { Step } from '../operation';
 
-const properties: INodeProperties[] = [
-	returnAll,
-	limit,
-	simplify,
-	{
-		displayName: 'Options',
-		name: 'options',
-		type: 'collection',
-		placeholder: 'Add option',
-		default: {},
-		options: requestOptionFields,
-	},
-];
-
-export const description = forOperation('site', 'getAll', properties);
+export const description = forOperation('site', 'getAll', [returnAll, limit, simplify, optionsCollection()]);
 
 /** GET /sites: every site the key can read (the API documents no paging for it). */
-export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject[]> {
+export function prepare(this: IExecuteFunctions, itemIndex: number): Step {
 	const all = itemParameter<boolean>(this, 'returnAll', itemIndex, false);
 	const max = all ? Infinity : limitParameter(runNode(this), itemIndex, itemParameter(this, 'limit', itemIndex, 50));
+	const simplified = itemParameter<boolean>(this, 'simplify', itemIndex, true);
 	const settings = requestSettings(this, itemIndex);
-	const response = await apiRequest.call(this, {
-		method: 'GET',
-		path: '/sites',
-		itemIndex,
-		timeoutMs: settings.timeoutMs,
-		retry: settings.retry,
-	});
-	const sites = listFromResponse(response.body, 'sites');
-	if (!sites) {
-		throw new NodeApiError(this.getNode(), { body: JSON.stringify(response.body).slice(0, 500) }, {
-			message: 'ChargePilot answered GET /sites with something that is not a list of sites',
-			description: 'Expected a JSON array, or an object holding one. Use Custom Request to see the raw answer.',
-			itemIndex,
-		});
-	}
-	const chosen = sites.slice(0, max);
-	return itemParameter(this, 'simplify', itemIndex, true) ? chosen.map(simplifySite) : chosen;
+	return async () => {
+		const response = await apiRequest.call(this, { method: 'GET', path: '/sites', itemIndex, settings });
+		const sites = listFromResponse(response.body, 'sites');
+		if (!sites) {
+			throw new NodeApiError(this.getNode(), { body: JSON.stringify(response.body ?? null).slice(0, 500) }, {
+				message: 'ChargePilot answered GET /sites with something that is not a list of sites',
+				description: 'Expected a JSON array, or an object holding one. Use Custom Request to see the raw answer.',
+				itemIndex,
+			});
+		}
+		const chosen = sites.slice(0, max);
+		return simplified ? chosen.map(simplifySite) : chosen;
+	};
 }

@@ -10,7 +10,7 @@ import type {
 } from 'n8n-workflow';
 import { sleep } from 'n8n-workflow';
 
-import { CREDENTIAL_TYPE } from '../../../credentials/chargepilot/constants';
+import { CREDENTIAL_TYPE } from '../../credentials/chargepilot';
 
 import { apiErrorFromResponse, errorCodeOf, transportError, type HttpResponse } from './errors';
 import { DEFAULT_RETRY, parseRetryAfter, retryDelayMs, shouldRetry, type RetrySettings } from './retry';
@@ -19,6 +19,14 @@ export type ApiContext = IExecuteFunctions | ILoadOptionsFunctions | IPollFuncti
 
 export const DEFAULT_TIMEOUT_MS = 60_000;
 
+/** How one request is sent: its time limit per attempt and its retry policy. */
+export interface RequestSettings {
+	timeoutMs: number;
+	retry: RetrySettings;
+}
+
+export const DEFAULT_SETTINGS: RequestSettings = { timeoutMs: DEFAULT_TIMEOUT_MS, retry: DEFAULT_RETRY };
+
 export interface ApiRequest {
 	method: IHttpRequestMethods;
 	/** Relative to the credential's base URL, e.g. `/sites`; may carry its own query string. */
@@ -26,8 +34,8 @@ export interface ApiRequest {
 	qs?: IDataObject;
 	body?: unknown;
 	headers?: IDataObject;
-	timeoutMs?: number;
-	retry?: RetrySettings;
+	/** Timeout and retries (default: DEFAULT_SETTINGS). */
+	settings?: RequestSettings;
 	itemIndex?: number;
 }
 
@@ -106,8 +114,7 @@ async function withDeadline<T>(request: Promise<T>, timeoutMs: number): Promise<
  * a NodeApiError (API or network failure) or NodeOperationError (nothing could be signed).
  */
 export async function apiRequest(this: ApiContext, request: ApiRequest): Promise<ApiResponse> {
-	const retry = request.retry ?? DEFAULT_RETRY;
-	const timeoutMs = request.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+	const { retry, timeoutMs } = request.settings ?? DEFAULT_SETTINGS;
 	const itemIndex = request.itemIndex ?? 0;
 	const maxAttempts = Math.max(1, Math.floor(retry.maxAttempts));
 	const failure = { method: request.method, path: request.path, itemIndex };

@@ -1,5 +1,5 @@
-import { buildUrl, fastUrl, joinUrl, type UrlParts } from '../../credentials/chargepilot/canonicalRequest';
-import { seededRandom } from '../harness/random';
+import { buildUrl, fastUrl, joinUrl, type UrlParts } from '../../../../credentials/chargepilot/canonicalRequest';
+import { seededRandom } from '../../../harness/random';
 
 /**
  * `fastUrl` skips the WHATWG URL parser for plain paths. It must give exactly what the parser

@@ -2,8 +2,8 @@ import { createHash, createHmac } from 'node:crypto';
 
 import type { ICredentialDataDecryptedObject, IHttpRequestOptions } from 'n8n-workflow';
 
-import { ChargePilotApi } from '../../credentials/ChargePilotApi.credentials';
-import { signRequestOptions } from '../../credentials/chargepilot/authenticate';
+import { ChargePilotApi } from '../../../../credentials/ChargePilotApi.credentials';
+import { signRequestOptions } from '../../../../credentials/chargepilot/authenticate';
 
 /** An independent re-computation of the spec, to check headers without trusting our signer. */
 function expectedSignature(secret: string, payload: string): string {

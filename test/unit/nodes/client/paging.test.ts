@@ -1,7 +1,7 @@
 /**
  * The paging loop on its own, against scripted servers: every way it ends, and that it always does.
  */
-import { MAX_PAGE_SIZE, pageThrough } from '../../nodes/ChargePilot/transport/paging';
+import { MAX_PAGE_SIZE, pageThrough } from '../../../../nodes/client/paging';
 
 type Event = { transaction_id: number };
 const events = (from: number, n: number): Event[] => Array.from({ length: n }, (_, i) => ({ transaction_id: from + i }));

@@ -1,8 +1,8 @@
 import type { IDataObject } from 'n8n-workflow';
 import { NodeApiError } from 'n8n-workflow';
 
-import { isPlainObject } from '../helpers/validation';
-import { apiRequest, type ApiContext, type ApiRequest } from './index';
+import { isPlainObject } from '../../credentials/chargepilot';
+import { apiRequest, type ApiContext, type ApiRequest } from './transport';
 
 /** The API's page size ceiling for `take`. */
 export const MAX_PAGE_SIZE = 1000;
@@ -110,19 +110,19 @@ export async function pageThrough(
 		const take = Math.min(pageSize, max - items.length);
 		const body = await fetchPage(take, skip);
 		pages++;
-		const page = Array.isArray(body) ? body : isPlainObject(body) ? body[listKey] : undefined;
+		const page: unknown = Array.isArray(body) ? body : isPlainObject(body) ? body[listKey] : undefined;
 		if (!Array.isArray(page)) {
 			throw makeError(`ChargePilot answered ${what} without a "${listKey}" list`, `Use Custom Request to see the raw answer: ${JSON.stringify(body ?? null).slice(0, 200)}`);
 		}
 		if (isPlainObject(body)) {
-			extra = { ...body };
+			extra = { ...(body as IDataObject) };
 			delete extra[listKey];
 			if (typeof body.count === 'number' && Number.isFinite(body.count)) count = body.count;
 			if (body.truncated === true) truncated = true;
 		}
 		let fresh = 0;
 		for (const item of page as IDataObject[]) {
-			const key = isPlainObject(item) ? keyOf(item) : undefined;
+			const key = isPlainObject(item) ? keyOf(item as IDataObject) : undefined;
 			if (key !== undefined) {
 				if (seen.has(key)) {
 					duplicates++;

@@ -1,8 +1,7 @@
 import type { IDataObject, INode, JsonObject } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
-import { shorten } from '../../../credentials/chargepilot/canonicalRequest';
-import { isChargePilotCredentialError } from '../../../credentials/chargepilot/errors';
+import { isChargePilotCredentialError, shorten } from '../../credentials/chargepilot';
 
 /** What the transport knows about a failed call when it builds the error. */
 export interface FailureContext {

@@ -1,6 +1,6 @@
 import type { IDataObject } from 'n8n-workflow';
 
-import { isPlainObject } from './validation';
+import { hasLoneSurrogate, isPlainObject } from '../../credentials/chargepilot';
 
 /**
  * The public guide does not show the list envelopes, so accept a bare array or an object that
@@ -27,7 +27,7 @@ function countTree(nodes: unknown, counts: TreeCounts): void {
 	if (!Array.isArray(nodes)) return;
 	for (const node of nodes) {
 		if (!isPlainObject(node)) continue;
-		const parameters = isPlainObject(node.parameters) ? node.parameters : {};
+		const parameters: IDataObject = isPlainObject(node.parameters) ? (node.parameters as IDataObject) : {};
 		const connectors = Array.isArray(parameters.connectors) ? parameters.connectors.length : 0;
 		counts.connectors += connectors;
 		if (typeof node.type === 'string' && STATION_TYPE.test(node.type)) counts.stations += 1;
@@ -44,7 +44,7 @@ export function countChargingPoints(fuseTree: unknown): TreeCounts {
 
 /** The flat site summary of the Simplify switch. */
 export function simplifySite(site: IDataObject): IDataObject {
-	const controller = isPlainObject(site.local_controller) ? site.local_controller : {};
+	const controller: IDataObject = isPlainObject(site.local_controller) ? (site.local_controller as IDataObject) : {};
 	const counts = countChargingPoints(site.fuse_tree);
 	return {
 		id: site.id,
@@ -57,4 +57,22 @@ export function simplifySite(site: IDataObject): IDataObject {
 		// A station whose connectors are not listed still counts as one charging point.
 		chargingPointCount: Math.max(counts.connectors, counts.stations),
 	};
+}
+
+/**
+ * Why a value cannot be one path segment, or undefined. "." and ".." are dot segments: the URL
+ * parser would resolve them (Site → Get with ID "." would read the site list); encoding does not
+ * help, as "%2e" counts as a dot too. A lone surrogate has no URL encoding.
+ */
+export function pathSegmentProblem(value: string): string | undefined {
+	if (value === '.' || value === '..') return `"${value}" is a dot segment, not an ID`;
+	if (hasLoneSurrogate(value)) return 'contains half of a character (a lone UTF-16 surrogate)';
+	return undefined;
+}
+
+/** `/sites/{id}`: the ID as one encoded path segment. Throws for a value that cannot be one. */
+export function sitePath(prefix: string, siteId: string): string {
+	const problem = pathSegmentProblem(siteId);
+	if (problem) throw new Error(`Cannot build ${prefix}/{id}: the ID ${problem}`);
+	return `${prefix}/${encodeURIComponent(siteId)}`;
 }

@@ -4,7 +4,7 @@
  */
 import type { IDataObject } from 'n8n-workflow';
 
-import { advance, readState, windowFor, writeState, type SiteState } from '../../nodes/ChargePilotTrigger/pollState';
+import { advance, readState, windowFor, writeState, type SiteState } from '../../../../nodes/ChargePilotTrigger/pollState';
 
 const HOUR = 3_600_000;
 const LOOKBACK = 24 * HOUR;

@@ -1,6 +1,6 @@
-import vectors from '../fixtures/signature-vectors.json';
-import { signRequestOptions } from '../../credentials/chargepilot/authenticate';
-import { computeSignature, hashSecret, signaturePayload } from '../../credentials/chargepilot/signature';
+import vectors from '../../../fixtures/signature-vectors.json';
+import { signRequestOptions } from '../../../../credentials/chargepilot/authenticate';
+import { computeSignature, hashSecret, signaturePayload } from '../../../../credentials/chargepilot/signature';
 
 const BASE = 'http://127.0.0.1:8787/rest/v1';
 

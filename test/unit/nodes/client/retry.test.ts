@@ -2,7 +2,7 @@
  * The retry policy on its own: which outcomes are retried, how long each wait is (doubling, cap,
  * jitter bounds), and which Retry-After values count (RFC 9110 only).
  */
-import { DEFAULT_RETRY, parseRetryAfter, retryDelayMs, shouldRetry, type RetrySettings } from '../../nodes/ChargePilot/transport/retry';
+import { DEFAULT_RETRY, parseRetryAfter, retryDelayMs, shouldRetry, type RetrySettings } from '../../../../nodes/client/retry';
 
 const NOW = Date.parse('Sun, 06 Nov 1994 08:49:30 GMT');
 const settings: RetrySettings = { ...DEFAULT_RETRY, baseDelayMs: 500, maxDelayMs: 30_000 };

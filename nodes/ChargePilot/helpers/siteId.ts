@@ -1,7 +1,7 @@
 import type { IExecuteFunctions } from 'n8n-workflow';
 
-import { hasLoneSurrogate } from '../../../credentials/chargepilot/canonicalRequest';
-import { itemParameter, runNode } from './runCache';
+import { pathSegmentProblem } from '../../client/sites';
+import { itemParameter, runNode } from './parameters';
 import { inputError } from './validation';
 
 /** The site ID from the Site resource locator (list, ID, or a plain string from older workflows). */
@@ -25,22 +25,4 @@ export function siteIdParameter(context: IExecuteFunctions, itemIndex: number): 
 	const problem = pathSegmentProblem(value);
 	if (problem) throw inputError(node, itemIndex, 'Site', `the ID ${problem}`, 'Pick the site from the list, or enter its ID as Site → Get Many shows it.');
 	return value;
-}
-
-/**
- * Why a value cannot be one path segment, or undefined. "." and ".." are dot segments: the URL
- * parser would resolve them (Site → Get with ID "." would read the site list); encoding does not
- * help, as "%2e" counts as a dot too. A lone surrogate has no URL encoding.
- */
-export function pathSegmentProblem(value: string): string | undefined {
-	if (value === '.' || value === '..') return `"${value}" is a dot segment, not an ID`;
-	if (hasLoneSurrogate(value)) return 'contains half of a character (a lone UTF-16 surrogate)';
-	return undefined;
-}
-
-/** `/sites/{id}`: the ID as one encoded path segment. Throws for a value that cannot be one. */
-export function sitePath(prefix: string, siteId: string): string {
-	const problem = pathSegmentProblem(siteId);
-	if (problem) throw new Error(`Cannot build ${prefix}/{id}: the ID ${problem}`);
-	return `${prefix}/${encodeURIComponent(siteId)}`;
 }
