@@ -66,19 +66,25 @@ export class ChargePilotApi implements ICredentialType {
 			type: 'options',
 			options: [
 				{
+					name: 'Auto',
+					value: 'auto',
+					description:
+						'Find out which form the server checks: sign the full path first, and after a 401 try the relative one once. What works is remembered for this credential, so later requests pay no extra round trip.',
+				},
+				{
 					name: 'Full Path (/rest/v1/sites?...)',
 					value: 'full',
-					description: 'Sign the request path from the host, as the getting-started guide describes',
+					description: 'Always sign the request path from the host, as the getting-started guide describes',
 				},
 				{
 					name: 'Relative Path (/sites?...)',
 					value: 'relative',
-					description: "Sign the path below the base URL, as the guide's code sample does",
+					description: "Always sign the path below the base URL, as the guide's code sample does",
 				},
 			],
-			default: 'full',
+			default: 'auto',
 			description:
-				'Which form of the path goes into the signature. If the API answers 401 "invalid signature" with a correct key and secret, switch this.',
+				"Which form of the path goes into the signature. ChargePilot's guide shows both; Auto finds the one your server checks. Pin one only if you know it.",
 		},
 	];
 
@@ -101,7 +107,7 @@ export class ChargePilotApi implements ICredentialType {
 				properties: {
 					value: 401,
 					message:
-						'ChargePilot rejected the request (401). Check, in this order: the API Key and API Secret; that this machine\'s clock is correct (the signature carries a timestamp); the Signed Path option (switch between "Full Path" and "Relative Path"); and the Region.',
+						'ChargePilot rejected the request (401). With Signed Path "Auto" both forms of the signature were tried (Full Path, then Relative Path), so check, in this order: the API Key and API Secret; that this machine\'s clock is correct (the signature carries a timestamp); and the Region. With a pinned Signed Path, try "Auto".',
 				},
 			},
 			{

@@ -17,12 +17,14 @@ import {
 	HEADER_TIMESTAMP,
 	REGION_BASE_URLS,
 	SIGNATURE_HEADERS,
+	type SignedPathMode,
 	type SignedPathVariant,
 } from './constants';
 import { checkDestination } from './destination';
 import { ChargePilotCredentialError } from './errors';
 import { checkRequestHeaders } from './headers';
 import { hashSecret, signWithHashedSecret } from './signature';
+import { chooseVariant, memoryKey, recordSigning, signingRecord } from './signedPathMemory';
 import { shorten } from './values';
 
 /** What n8n may hand to `authenticate`: the current shape, or the legacy one with `uri`. */
@@ -140,8 +142,10 @@ export function signedPathFor(url: Pick<UrlParts, 'pathname' | 'search'>, base: 
 	return full;
 }
 
-export function signedPathVariant(credentials: ICredentialDataDecryptedObject): SignedPathVariant {
-	return credentials.signedPath === 'relative' ? 'relative' : 'full';
+/** The credential's Signed Path setting; Auto when it is missing (the default since 0.2.0). */
+export function signedPathMode(credentials: ICredentialDataDecryptedObject): SignedPathMode {
+	const mode = credentials.signedPath;
+	return mode === 'full' || mode === 'relative' ? mode : 'auto';
 }
 
 /** Options that `signRequestOptions` folds into the URL or body, so the copy it returns drops them. */
@@ -261,7 +265,10 @@ export function signRequestOptions(
 	}
 
 	const timestamp = String(Math.floor(nowMs / 1000));
-	const signedPath = signedPathFor(url, base, signedPathVariant(credentials));
+	// A re-run after a 401 gets either what this function returned (n8n's retry) or what it received
+	// before (the ChargePilot node sends the same options again): either way it is on record.
+	const { variant, record } = chooseVariant(signedPathMode(credentials), memoryKey(base.href, apiKey), signingRecord(incoming));
+	const signedPath = signedPathFor(url, base, variant);
 	const signature = signWithHashedSecret(hashedSecretOf(apiSecret), method, signedPath, timestamp, body.buffer ?? '');
 	headers[HEADER_API_KEY] = apiKey;
 	headers[HEADER_TIMESTAMP] = timestamp;
@@ -282,5 +289,6 @@ export function signRequestOptions(
 	} else {
 		options.url = url.href;
 	}
+	recordSigning([incoming, options], record);
 	return options;
 }

@@ -10,6 +10,8 @@ export const REGION_BASE_URLS = {
 
 export type Region = keyof typeof REGION_BASE_URLS | 'custom';
 export type SignedPathVariant = 'full' | 'relative';
+/** The credential's Signed Path setting: one variant pinned, or Auto (find out and remember). */
+export type SignedPathMode = SignedPathVariant | 'auto';
 
 export const HEADER_API_KEY = 'x-api-key';
 export const HEADER_TIMESTAMP = 'x-req-timestamp';

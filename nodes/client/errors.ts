@@ -1,7 +1,7 @@
 import type { IDataObject, INode, JsonObject } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
-import { isChargePilotCredentialError, shorten } from '../../credentials/chargepilot';
+import { isChargePilotCredentialError, shorten, type SigningRecord, type SignedPathVariant } from '../../credentials/chargepilot';
 
 /** What the transport knows about a failed call when it builds the error. */
 export interface FailureContext {
@@ -9,8 +9,8 @@ export interface FailureContext {
 	path: string;
 	itemIndex: number;
 	attempts: number;
-	/** The credential's Signed Path setting, for 401 hints. */
-	signedPath?: string;
+	/** How the request was signed (Signed Path mode, variants tried), for 401 hints. */
+	signing?: SigningRecord;
 }
 
 export interface HttpResponse {
@@ -55,21 +55,31 @@ function clockSkewHint(headers: IDataObject, nowMs: number): string {
 	return ` This machine's clock is ${Math.abs(skewSeconds)} s ${skewSeconds > 0 ? 'ahead of' : 'behind'} the server's: fix the clock (NTP), the signature carries a timestamp.`;
 }
 
+const FORM: Record<SignedPathVariant, string> = { full: 'Full Path (/rest/v1/sites?…)', relative: 'Relative Path (/sites?…)' };
+
+/** What a 401 says about the signature: the Signed Path setting and the forms tried. */
+export function signatureHint(signing: SigningRecord | undefined): string {
+	const tried = signing?.tried ?? [];
+	if (signing?.mode === 'auto') {
+		if (tried.length >= 2) {
+			return `Signed Path is "Auto": both forms of the signature were tried, ${tried.map((variant) => FORM[variant]).join(', then ')}, and both were refused. So the cause is not the form: check the API Key and API Secret in the ChargePilot credential, this machine's clock, and the Region.`;
+		}
+		return `Signed Path is "Auto": the request was signed with the ${FORM[tried[0] ?? 'full']} form only (this request could not be sent a second time). Check the API Key and API Secret in the ChargePilot credential; if they are right, run it again, or pin Signed Path to the other form.`;
+	}
+	const variant = tried[0] ?? 'full';
+	return (
+		`The request was signed with the ${FORM[variant]} form, as the credential's Signed Path is pinned to it. ` +
+		'Check the API Key and API Secret in the ChargePilot credential. ' +
+		`If they are right, open the credential and set Signed Path to "Auto" (it tries both forms), or to "${variant === 'full' ? 'Relative Path' : 'Full Path'}".`
+	);
+}
+
 function hintFor(status: number, context: FailureContext, response: HttpResponse): string {
 	switch (status) {
 		case 400:
 			return 'ChargePilot rejected the request parameters. Check the values named in the message above.';
-		case 401: {
-			const variant = context.signedPath === 'relative' ? 'relative' : 'full';
-			const other = variant === 'full' ? 'Relative Path' : 'Full Path';
-			const example = variant === 'full' ? '/rest/v1/sites?…' : '/sites?…';
-			return (
-				`The request was signed with the "${variant === 'full' ? 'Full Path' : 'Relative Path'}" variant (e.g. ${example}). ` +
-				'Check the API Key and API Secret in the ChargePilot credential. ' +
-				`If they are right, open the credential and switch Signed Path to "${other}".` +
-				clockSkewHint(response.headers, Date.now())
-			);
-		}
+		case 401:
+			return signatureHint(context.signing) + clockSkewHint(response.headers, Date.now());
 		case 403:
 			return 'The key is valid but may not read this resource: it is scoped to certain sites. Ask The Mobility House to extend the key, or pick a site from Site → Get Many.';
 		case 404:

@@ -10,7 +10,7 @@ import type {
 } from 'n8n-workflow';
 import { sleep } from 'n8n-workflow';
 
-import { CREDENTIAL_TYPE } from '../../credentials/chargepilot';
+import { CREDENTIAL_TYPE, signingRecord, type SigningRecord } from '../../credentials/chargepilot';
 
 import { apiErrorFromResponse, errorCodeOf, transportError, type HttpResponse } from './errors';
 import { DEFAULT_RETRY, parseRetryAfter, retryDelayMs, shouldRetry, type RetrySettings } from './retry';
@@ -79,13 +79,20 @@ function credentialOptionsFor(context: ApiContext): Promise<IAdditionalCredentia
 	return cached;
 }
 
-async function signedPathSetting(context: ApiContext): Promise<string | undefined> {
-	try {
-		const credentials = (await credentialOptionsFor(context)).credentialsDecrypted?.data ?? {};
-		return typeof credentials.signedPath === 'string' ? credentials.signedPath : 'full';
-	} catch {
-		return undefined;
-	}
+/** Runs that were already told which Signed Path form Auto found (one note per run is enough). */
+const toldAboutAuto = new WeakSet<object>();
+
+/** Signed Path "Auto" found the form the server checks by a second try: say which, once per run. */
+function noteAutoDiscovery(context: ApiContext, signing: SigningRecord | undefined): void {
+	const found = signing?.tried[signing.tried.length - 1];
+	if (!found || toldAboutAuto.has(context) || !('addExecutionHints' in context) || typeof context.addExecutionHints !== 'function') return;
+	toldAboutAuto.add(context);
+	const form = found === 'relative' ? 'Relative Path (/sites?…)' : 'Full Path (/rest/v1/sites?…)';
+	context.addExecutionHints({
+		message: `Signed Path "Auto": this ChargePilot server checks the ${form} form of the signature. It is remembered for this credential while n8n runs, so later requests sign that way first; to skip the first try after a restart, set Signed Path to it in the credential.`,
+		type: 'info',
+		location: 'outputPane',
+	});
 }
 
 /**
@@ -134,14 +141,26 @@ export async function apiRequest(this: ApiContext, request: ApiRequest): Promise
 
 		// Outside the try: a credential n8n cannot load fails with n8n's own error, not as a network one.
 		const credentialOptions = await credentialOptionsFor(this);
-		const started = Date.now();
-		let response: HttpResponse;
-		try {
+		let started = Date.now();
+		const exchange = async (): Promise<HttpResponse> => {
+			started = Date.now();
 			const raw = await withDeadline(
 				this.helpers.httpRequestWithAuthentication.call(this, CREDENTIAL_TYPE, options, credentialOptions) as Promise<HttpResponse>,
 				timeoutMs,
 			);
-			response = { statusCode: raw.statusCode, headers: raw.headers ?? {}, body: raw.body };
+			return { statusCode: raw.statusCode, headers: raw.headers ?? {}, body: raw.body };
+		};
+		let response: HttpResponse;
+		try {
+			response = await exchange();
+			const signing = signingRecord(options);
+			if (response.statusCode === 401 && signing?.mode === 'auto' && signing.tried.length === 1) {
+				// Signed Path "Auto": the server refused this form of the signature. The same options
+				// again make the credential sign with the other form (a refused request did nothing,
+				// so this cannot do anything twice); whichever works is remembered for the credential.
+				response = await exchange();
+				if (response.statusCode !== 401) noteAutoDiscovery(this, signingRecord(options));
+			}
 		} catch (error) {
 			const code = Date.now() - started >= timeoutMs ? 'ETIMEDOUT' : errorCodeOf(error);
 			if (code && attempt < maxAttempts && shouldRetry(request.method, { errorCode: code }, retry)) {
@@ -167,7 +186,6 @@ export async function apiRequest(this: ApiContext, request: ApiRequest): Promise
 			await sleep(retryDelayMs(attempt, retry, retryAfter));
 			continue;
 		}
-		const signedPath = status === 401 ? await signedPathSetting(this) : undefined;
-		throw apiErrorFromResponse(this.getNode(), response, { ...failure, attempts: attempt, signedPath });
+		throw apiErrorFromResponse(this.getNode(), response, { ...failure, attempts: attempt, signing: signingRecord(options) });
 	}
 }

@@ -98,8 +98,8 @@ describe('Custom Request', () => {
 		const { error } = await runNode({ parameters: { ...base, method: 'GET', path: '/sites' }, credentials: sandboxCredentials(sandbox(), { apiSecret: 'wrong-secret' }) });
 		expect(error?.message).toMatch(/401/);
 		expect(error?.message).toMatch(/signature/i);
-		expect(error?.description).toMatch(/"Full Path" variant/);
-		expect(error?.description).toMatch(/switch Signed Path to "Relative Path"/);
+		expect(error?.description).toMatch(/signed with the Full Path \(\/rest\/v1\/sites\?…\) form/);
+		expect(error?.description).toMatch(/set Signed Path to "Auto" \(it tries both forms\), or to "Relative Path"/);
 		// A 401 is not retried: exactly one request went out.
 		expect(sandbox().requests).toHaveLength(1);
 	});

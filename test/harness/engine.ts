@@ -227,6 +227,27 @@ export async function searchSites(credentials: ICredentialDataDecryptedObject, f
 	return await search.call(context, filter);
 }
 
+/**
+ * The credential's Test button, the way n8n runs it: the credential's `test.request` (base URL
+ * resolved, as n8n resolves its expression) through n8n's real `httpRequestWithAuthentication`,
+ * with n8n's own retry after a 401 (which calls `authenticate` again on its output). Resolves with
+ * the full response, rejects with n8n's error.
+ */
+export async function credentialTest(credentials: ICredentialDataDecryptedObject, baseURL: string): Promise<{ statusCode: number; body: unknown }> {
+	const { nodeType, credentialType } = loadBuilt();
+	const node = chargePilotNode({ resource: 'site', operation: 'getAll' }, false);
+	const workflow = singleNodeWorkflow(node, nodeType);
+	const context = new LoadOptionsContext(workflow, node, executionDeps(credentialType, credentials).additionalData, 'parameters.siteId');
+	const test = credentialType.test?.request;
+	if (!test) throw new Error('the credential has no test request');
+	// As RoutingNode builds it for the Test button.
+	const options = { qs: {}, body: {}, headers: {}, ...test, baseURL, returnFullResponse: true, timeout: 300_000 } as IHttpRequestOptions;
+	delete (options as { body?: unknown }).body;
+	return (await context.helpers.httpRequestWithAuthentication.call(context, credentialType.name, options, {
+		credentialsDecrypted: { id: 'cred-test', name: 'ChargePilot test', type: credentialType.name, data: credentials },
+	})) as { statusCode: number; body: unknown };
+}
+
 /* eslint-disable @typescript-eslint/no-require-imports */
 function loadTrigger(): INodeType {
 	const { ChargePilotTrigger } = require(path.join(DIST, 'nodes/ChargePilotTrigger/ChargePilotTrigger.node.js'));

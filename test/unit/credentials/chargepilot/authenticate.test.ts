@@ -162,7 +162,8 @@ describe('credential type', () => {
 		expect(type.properties.map((p) => p.name)).toEqual(['region', 'baseUrl', 'apiKey', 'apiSecret', 'signedPath']);
 		const secret = type.properties.find((p) => p.name === 'apiSecret');
 		expect(secret?.typeOptions?.password).toBe(true);
-		expect(type.properties.find((p) => p.name === 'signedPath')?.default).toBe('full');
+		expect(type.properties.find((p) => p.name === 'signedPath')?.default).toBe('auto');
+		expect(type.properties.find((p) => p.name === 'signedPath')?.options?.map((o) => (o as { value: string }).value)).toEqual(['auto', 'full', 'relative']);
 	});
 
 	test('test request is an authenticated GET /sites', async () => {
