@@ -124,6 +124,8 @@ export interface RunOptions {
 	items?: Array<Record<string, unknown>>;
 	continueOnFail?: boolean;
 	timezone?: string;
+	/** Run it as n8n's generated tool variant ("ChargePilot Tool", type …chargePilotTool). */
+	asTool?: boolean;
 }
 
 export interface RunResult {
@@ -136,11 +138,11 @@ export interface RunResult {
 	hints: unknown[];
 }
 
-function chargePilotNode(parameters: INodeParameters, continueOnFail: boolean): INode {
+function chargePilotNode(parameters: INodeParameters, continueOnFail: boolean, asTool = false): INode {
 	return {
 		id: 'b6d9f3a8-1c1e-4f4e-9a61-0c7d3f5e8a01',
 		name: 'ChargePilot',
-		type: NODE_TYPE,
+		type: asTool ? `${NODE_TYPE}Tool` : NODE_TYPE,
 		typeVersion: 1,
 		position: [0, 0],
 		parameters,
@@ -183,7 +185,7 @@ function executionDeps(credentialType: ICredentialType, credentials: ICredential
 /** Runs the ChargePilot node once on the given input items in the real engine. */
 export async function runNode(options: RunOptions): Promise<RunResult> {
 	const { nodeType, credentialType } = loadBuilt();
-	const node = chargePilotNode(options.parameters as INodeParameters, options.continueOnFail ?? false);
+	const node = chargePilotNode(options.parameters as INodeParameters, options.continueOnFail ?? false, options.asTool);
 	const workflow = singleNodeWorkflow(node, nodeType, { settings: { timezone: options.timezone ?? 'UTC' } });
 	const { credentialsHelper, hooks, additionalData } = executionDeps(credentialType, options.credentials);
 	let finished: (run: IRun) => void = () => undefined;

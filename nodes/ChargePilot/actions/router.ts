@@ -41,8 +41,22 @@ export function errorJson(error: unknown): IDataObject {
  * has no side effects: an item read ahead but never started (the run stopped) sends nothing, and
  * an item whose parameters are wrong fails when its turn comes, exactly as if read then.
  */
+/**
+ * Whether the node runs as an AI agent's tool ("ChargePilot Tool"). A tool's answer is all the model
+ * sees, so errors come back as readable items (as under Continue On Fail: the agent reads the
+ * message and the hint instead of the execution failing) and an empty answer says so.
+ */
+function runsAsTool(context: IExecuteFunctions): boolean {
+	return context.getNode().type.endsWith('Tool');
+}
+
+/** What a tool answers instead of nothing (a model reading an empty string cannot tell why). */
+const NO_RESULTS: IDataObject = { results: 0, message: 'ChargePilot returned nothing for this request (for example, no charging sessions in this time window).' };
+
 export async function router(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 	const items = this.getInputData();
+	const asTool = runsAsTool(this);
+	const continueOnFail = asTool || this.continueOnFail();
 	const prepare = operationFor(this);
 	const concurrency = items.length > 1 ? concurrencySetting(this) : 1;
 	const results: INodeExecutionData[][] = new Array(items.length);
@@ -94,13 +108,13 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 					const sent = outcome.step();
 					void readAhead();
 					const jsons = await sent;
-					results[itemIndex] = jsons.map((json) => ({ json, pairedItem: { item: itemIndex } }));
+					results[itemIndex] = (jsons.length === 0 && asTool ? [NO_RESULTS] : jsons).map((json) => ({ json, pairedItem: { item: itemIndex } }));
 				} catch (error) {
 					outcome = { ok: false, error };
 				}
 			}
 			if (!outcome.ok) {
-				if (this.continueOnFail()) {
+				if (continueOnFail) {
 					results[itemIndex] = [{ json: errorJson(outcome.error), pairedItem: { item: itemIndex } }];
 				} else {
 					failures.push({ index: itemIndex, error: outcome.error });
