@@ -2,7 +2,7 @@
 'use strict';
 
 /**
- * Benchmark (a script, not a test). In one run, against the local sandbox (test/sandbox, on
+ * Benchmark (a script, not a test). In one run, against the local sandbox (dev/sandbox, on
  * 127.0.0.1, which verifies every signature):
  *
  *   (a) the ChargePilot node in a real n8n 2.41.1 (the packed package, installed as a community
@@ -36,7 +36,7 @@ const os = require('node:os');
 const path = require('node:path');
 
 const REPO = path.resolve(__dirname, '..');
-const { startSandbox } = require(path.join(REPO, 'test', 'sandbox'));
+const { startSandbox } = require(path.join(REPO, 'dev', 'sandbox'));
 const { createInstance, harnessFor, packPackage } = require(path.join(REPO, 'test', 'e2e', 'n8n'));
 const { executeMeasured, killRunning, task } = require('./bench/n8n-run');
 const workflows = require('./bench/workflows');

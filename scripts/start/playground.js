@@ -444,7 +444,7 @@ class Playground {
 	}
 
 	async startSandbox() {
-		const { startSandbox } = require(path.join(REPO, 'test', 'sandbox'));
+		const { startSandbox } = require(path.join(REPO, 'dev', 'sandbox'));
 		const options = { host: HOST, port: this.options.sandboxPort, recordLimit: 1000 };
 		if (this.onSandboxRequest) options.onRequest = this.onSandboxRequest;
 		try {

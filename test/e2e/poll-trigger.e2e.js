@@ -12,7 +12,7 @@ const assert = require('node:assert/strict');
 const fs = require('node:fs');
 const path = require('node:path');
 
-const { startSandbox } = require('../sandbox');
+const { startSandbox } = require('../../dev/sandbox');
 const { createInstance, freePort, packPackage } = require('./n8n');
 const { createReport, e2eArgs } = require('./report');
 const { ownerAndApi, sleep, startN8n, startWatchdog, stopN8n, tail } = require('./server');

@@ -19,8 +19,8 @@ const fs = require('node:fs');
 const path = require('node:path');
 
 const { createInstance, freePort, packPackage } = require('./n8n');
-const { startSandbox } = require('../sandbox');
-const { toPushSession } = require('../sandbox/push');
+const { startSandbox } = require('../../dev/sandbox');
+const { toPushSession } = require('../../dev/sandbox/push');
 const { createReport, e2eArgs } = require('./report');
 const { HOST, ownerAndApi, request, sleep, startN8n, startWatchdog, stopN8n, tail } = require('./server');
 

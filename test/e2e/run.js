@@ -12,7 +12,7 @@ const assert = require('node:assert/strict');
 const fs = require('node:fs');
 const path = require('node:path');
 
-const { startSandbox } = require('../sandbox');
+const { startSandbox } = require('../../dev/sandbox');
 const { createInstance, nodeResult, packPackage, REPO } = require('./n8n');
 const { createReport, e2eArgs } = require('./report');
 

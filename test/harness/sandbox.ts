@@ -1,4 +1,4 @@
-/** Typed access to the ChargePilot sandbox (plain JavaScript in test/sandbox). */
+/** Typed access to the ChargePilot sandbox (plain JavaScript in dev/sandbox). */
 /* eslint-disable @typescript-eslint/no-require-imports */
 export interface RecordedRequest {
 	method: string;
@@ -33,7 +33,7 @@ export interface Sandbox {
 	close(): Promise<void>;
 }
 
-export const startSandbox: (options?: Record<string, unknown>) => Promise<Sandbox> = require('../sandbox').startSandbox;
+export const startSandbox: (options?: Record<string, unknown>) => Promise<Sandbox> = require('../../dev/sandbox').startSandbox;
 
 /** The ChargePilot credential data pointing at a sandbox. */
 export function sandboxCredentials(sandbox: Sandbox, overrides: Record<string, unknown> = {}) {

@@ -4,7 +4,7 @@
 /**
  * Command line entry point of the ChargePilot API sandbox.
  *
- *   node test/sandbox/cli.js [--port 8787] [--signed-path full|relative|either]
+ *   node dev/sandbox/cli.js [--port 8787] [--signed-path full|relative|either]
  *                            [--latency 0] [--events 6000] [--max-seconds N] [--json]
  *
  * Runs until SIGINT/SIGTERM (or --max-seconds), then closes cleanly.
@@ -12,7 +12,7 @@
 
 const { startSandbox } = require('./index');
 
-const USAGE = `Usage: node test/sandbox/cli.js [options]
+const USAGE = `Usage: node dev/sandbox/cli.js [options]
 
 Starts a local emulator of the ChargePilot REST API on 127.0.0.1.
 

@@ -4,7 +4,7 @@
  * ChargePilot API sandbox: a local emulator of the ChargePilot REST API
  * (The Mobility House) for tests and for trying the n8n node by hand.
  *
- *   const { startSandbox } = require('./test/sandbox');
+ *   const { startSandbox } = require('./dev/sandbox');
  *   const sandbox = await startSandbox({ signedPath: 'either' });
  *   // ... point the client at sandbox.baseUrl with sandbox.apiKey / apiSecret
  *   await sandbox.close();
