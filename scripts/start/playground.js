@@ -2,7 +2,7 @@
 
 /**
  * The local playground: the ChargePilot API sandbox plus a real n8n 2.41.1 (the e2e harness,
- * scripts/n8n-harness.sh 2) with this package installed as a community package, an owner account,
+ * dev/n8n/harness/install.sh 2) with this package installed as a community package, an owner account,
  * a "ChargePilot Sandbox" credential and the example workflows. Used by scripts/start.js
  * (`npm start`) and scripts/screenshot.js.
  *
@@ -26,7 +26,7 @@ const net = require('node:net');
 const path = require('node:path');
 
 const REPO = path.resolve(__dirname, '..', '..');
-const HARNESS_SCRIPT = path.join(REPO, 'scripts', 'n8n-harness.sh');
+const HARNESS_SCRIPT = path.join(REPO, 'dev', 'n8n', 'harness', 'install.sh');
 const EXAMPLES_DIR = path.join(REPO, 'examples');
 const HOST = '127.0.0.1';
 
@@ -395,7 +395,7 @@ class Playground {
 		});
 	}
 
-	/** scripts/n8n-harness.sh 2: installs n8n 2.41.1 + Node 24 on first use (npm progress on stderr). */
+	/** dev/n8n/harness/install.sh 2: installs n8n 2.41.1 + Node 24 on first use (npm progress on stderr). */
 	async ensureHarness() {
 		const env = { ...process.env, PATH: systemPath() };
 		const { stdout } = await this.run('bash', [HARNESS_SCRIPT, '2'], { env, stderr: 'inherit', timeoutMs: 30 * 60 * 1000 });

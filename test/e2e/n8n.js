@@ -12,7 +12,7 @@ const os = require('node:os');
 const path = require('node:path');
 
 const REPO = path.resolve(__dirname, '..', '..');
-const HARNESS_SCRIPT = path.join(REPO, 'scripts', 'n8n-harness.sh');
+const HARNESS_SCRIPT = path.join(REPO, 'dev', 'n8n', 'harness', 'install.sh');
 
 /** PATH without npm-script additions (node_modules/.bin with our dev Node 24 first). */
 function systemPath() {

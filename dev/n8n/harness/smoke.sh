@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
 # Smoke test of an installed harness: Manual Trigger -> Set (with an expression), headless.
-#   test/e2e/harness/smoke.sh <2|1>
-# Installs the harness first if needed (scripts/n8n-harness.sh), then in a throw-away
+#   dev/n8n/harness/smoke.sh <2|1>
+# Installs the harness first if needed (install.sh), then in a throw-away
 # N8N_USER_FOLDER: n8n import:workflow + n8n execute --id --rawOutput, and checks the Set output.
 set -euo pipefail
 line=${1:?usage: smoke.sh <2|1>}
 here=$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")" && pwd -P)
-harness=$("$here/../../../scripts/n8n-harness.sh" "$line" | tail -n1)
+harness=$("$here/install.sh" "$line" | tail -n1)
 
 # Line 2: node_modules/.bin holds node 24.21.0 and n8n. Line 1: only n8n; node stays the system 20.
 export PATH="$harness/node_modules/.bin:$PATH"

