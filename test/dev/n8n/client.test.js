@@ -1,0 +1,114 @@
+'use strict';
+
+/**
+ * The n8n REST client (dev/n8n/client.js) against a small stand-in for n8n's HTTP side: bodies as
+ * n8n receives them, the owner set-up retried while the REST routes are not mounted yet (1.x), the
+ * login cookie on /rest, the API key on /api/v1, readiness and time limits.
+ */
+
+const http = require('node:http');
+
+const { N8nClient } = require('../../../dev/n8n/client');
+const { freePort } = require('../../../dev/ports');
+
+let server;
+let url;
+let seen;
+let setupCalls;
+
+beforeAll(async () => {
+	server = http.createServer((req, res) => {
+		const chunks = [];
+		req.on('data', (chunk) => chunks.push(chunk));
+		req.on('end', () => {
+			const body = Buffer.concat(chunks).toString('utf8');
+			seen.push({ method: req.method, url: req.url, headers: req.headers, body });
+			const json = (status, value, headers = {}) => {
+				res.writeHead(status, { 'content-type': 'application/json', ...headers });
+				res.end(JSON.stringify(value));
+			};
+			if (req.url === '/healthz/readiness') return json(200, { status: 'ok' });
+			if (req.url === '/rest/owner/setup') {
+				setupCalls++;
+				if (setupCalls < 3) return json(404, { message: 'not mounted yet' });
+				return json(200, { data: {} }, { 'set-cookie': ['n8n-auth=abc123; Path=/; HttpOnly', 'other=1; Path=/'] });
+			}
+			if (req.url === '/rest/login') {
+				const { password } = JSON.parse(body);
+				return password === 'right' ? json(200, {}, { 'set-cookie': 'n8n-auth=fromlogin; Path=/' }) : json(401, { message: 'Wrong username or password' });
+			}
+			if (req.url === '/rest/api-keys') {
+				if (req.headers.cookie !== 'n8n-auth=abc123') return json(401, { message: 'Unauthorized' });
+				return json(200, { data: { rawApiKey: 'key-1' } });
+			}
+			if (req.url.startsWith('/api/v1/')) {
+				if (req.headers['x-n8n-api-key'] !== 'key-1') return json(401, { message: 'bad key' });
+				return json(200, { data: [{ id: 'w1' }] });
+			}
+			if (req.url === '/slow') return setTimeout(() => json(200, {}), 2000).unref();
+			res.writeHead(200, { 'content-type': 'text/plain' });
+			return res.end('not json');
+		});
+	});
+	await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+	url = `http://127.0.0.1:${server.address().port}`;
+});
+afterAll(async () => {
+	server.closeAllConnections();
+	await new Promise((resolve) => server.close(resolve));
+});
+beforeEach(() => {
+	seen = [];
+	setupCalls = 0;
+});
+
+test('bodies: objects as JSON, strings and Buffers as they are (no Content-Type of its own)', async () => {
+	const client = new N8nClient(url);
+	await client.request('POST', '/hook', { body: [{ a: 'ü' }] });
+	await client.request('POST', '/hook', { body: '{oops', headers: { 'content-type': 'application/json' } });
+	await client.request('POST', '/hook', { body: '"x"' });
+	await client.request('POST', '/hook', { body: '' });
+	const text = await client.request('GET', '/hook', { headers: { 'user-agent': 'ChargePilot-Push-e2e' } });
+	expect(seen.map((r) => [r.headers['content-type'], r.body])).toEqual([
+		['application/json', '[{"a":"ü"}]'],
+		['application/json', '{oops'],
+		[undefined, '"x"'],
+		[undefined, ''],
+		[undefined, ''],
+	]);
+	expect(seen[3].headers['content-length']).toBe('0');
+	expect(seen[4].headers['user-agent']).toBe('ChargePilot-Push-e2e');
+	expect(text).toMatchObject({ status: 200, text: 'not json', json: undefined, cookie: undefined });
+	expect(text.headers['content-type']).toBe('text/plain');
+	expect(typeof text.ms).toBe('number');
+});
+
+test('owner set-up (retried while 404), cookie on /rest, API key on /api/v1', async () => {
+	const client = new N8nClient(`${url}/`);
+	await client.setupOwner({ email: 'o@example.com', firstName: 'A', lastName: 'B', password: 'P4ssword' });
+	expect(setupCalls).toBe(3);
+	expect(client.cookie).toBe('n8n-auth=abc123');
+	expect(await client.createApiKey({ label: 'test' })).toBe('key-1');
+	expect(JSON.parse(seen.at(-1).body)).toMatchObject({ label: 'test', expiresAt: null, scopes: expect.arrayContaining(['workflow:activate', 'execution:read']) });
+	const list = await client.api('GET', '/workflows');
+	expect(list.status).toBe(200);
+	expect(list.json.data).toEqual([{ id: 'w1' }]);
+	expect(await client.login('o@example.com', 'wrong')).toBeNull();
+	expect(client.cookie).toBe('n8n-auth=abc123');
+	expect(await client.login('o@example.com', 'right')).toBe('n8n-auth=fromlogin');
+});
+
+test('a refused owner set-up throws with the status', async () => {
+	const client = new N8nClient(url);
+	await expect(client.setupOwner({}, { waitMs: 0 })).rejects.toThrow(/owner setup: HTTP 404/);
+});
+
+test('readiness, time limits and nothing listening', async () => {
+	const client = new N8nClient(url);
+	expect(await client.readiness()).toBe(200);
+	await expect(client.request('GET', '/slow', { timeoutMs: 200 })).rejects.toThrow('GET /slow: no answer within 200 ms');
+	const nobody = new N8nClient(`http://127.0.0.1:${await freePort()}`);
+	expect(await nobody.readiness()).toBeNull();
+	await expect(nobody.request('GET', '/x')).rejects.toMatchObject({ code: 'ECONNREFUSED' });
+	await expect(new N8nClient('http://127.0.0.1:6000').request('GET', '/x')).rejects.toThrow(/a port that fetch refuses/);
+});
