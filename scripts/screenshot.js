@@ -21,18 +21,12 @@ const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
 
-const {
-	Playground,
-	PlaygroundError,
-	parseOptions,
-	probeRunning,
-	resolveOptions,
-	request,
-	REPO,
-	DEMO_WORKFLOW_ID,
-	DEMO_WORKFLOW_NAME,
-	DEMO_NODE_NAME,
-} = require('./start/playground');
+const { numberOption, readOptions, runCommand } = require('../dev/cli');
+const { N8nClient } = require('../dev/n8n');
+const { REPO } = require('../dev/paths');
+const { PlaygroundError, resolveOptions } = require('./start/options');
+const { Playground } = require('./start/playground');
+const { DEMO_NODE_NAME, DEMO_WORKFLOW_ID, DEMO_WORKFLOW_NAME } = require('./start/workflows');
 
 const USAGE = `Usage: node scripts/screenshot.js [options]   (after npm run build)
 
@@ -46,16 +40,24 @@ Owner email/password: PLAYGROUND_EMAIL / PLAYGROUND_PASSWORD, as for npm start.
 `;
 
 function parseArgs(argv) {
-	const args = parseOptions(
-		argv,
-		{ out: path.join(REPO, 'docs', 'images'), width: 1440, height: 900, chromium: process.env.CHROMIUM_PATH || '/usr/bin/chromium' },
-		{ '--out': 'out', '--width': 'width', '--height': 'height', '--port': 'n8nPort', '--chromium': 'chromium' },
-		{ '--keep-browser-profile': ['keepProfile', true] },
-	);
-	args.width = Number(args.width);
-	args.height = Number(args.height);
-	args.out = path.resolve(args.out);
-	return args;
+	const values = readOptions(argv, {
+		out: { type: 'string', default: path.join(REPO, 'docs', 'images') },
+		width: { type: 'string', default: '1440' },
+		height: { type: 'string', default: '900' },
+		port: { type: 'string' },
+		chromium: { type: 'string', default: process.env.CHROMIUM_PATH || '/usr/bin/chromium' },
+		'keep-browser-profile': { type: 'boolean' },
+	});
+	const pixels = (name) => numberOption(values[name], name, 'a whole number of pixels', (n) => Number.isInteger(n) && n > 0);
+	return {
+		help: values.help,
+		out: path.resolve(values.out),
+		width: pixels('width'),
+		height: pixels('height'),
+		n8nPort: values.port,
+		chromium: values.chromium,
+		keepProfile: values['keep-browser-profile'],
+	};
 }
 
 function log(line) {
@@ -95,14 +97,8 @@ async function dismissPopups(page) {
 	}
 }
 
-async function main() {
-	let args;
-	try {
-		args = parseArgs(process.argv.slice(2));
-	} catch (error) {
-		process.stderr.write(`${error.message}\n\n${USAGE}`);
-		return 2;
-	}
+async function main(argv) {
+	const args = parseArgs(argv);
 	if (args.help) {
 		process.stdout.write(USAGE);
 		return 0;
@@ -113,6 +109,7 @@ async function main() {
 	const { chromium } = loadPlaywright();
 	const options = resolveOptions({ n8nPort: args.n8nPort });
 	const base = `http://127.0.0.1:${options.n8nPort}`;
+	const n8n = new N8nClient(base);
 
 	let playground = null;
 	const cleanups = [];
@@ -130,10 +127,9 @@ async function main() {
 	process.on('SIGTERM', onSignal);
 
 	try {
-		if ((await probeRunning(options.n8nPort)) === 200) {
+		if ((await n8n.readiness()) === 200) {
 			log(`reusing the n8n already running on ${base}`);
-			const res = await request(options.n8nPort, 'POST', '/rest/login', { body: { emailOrLdapLoginId: options.email, password: options.password } });
-			if (res.status !== 200) throw new PlaygroundError(`n8n on ${base} does not accept ${options.email} with the configured password (HTTP ${res.status}); is it the playground?`);
+			if (!(await n8n.login(options.email, options.password))) throw new PlaygroundError(`n8n on ${base} does not accept ${options.email} with the configured password; is it the playground?`);
 		} else {
 			log('no n8n running: starting the playground');
 			playground = new Playground({ n8nPort: options.n8nPort, log: (line) => log(line) });
@@ -257,12 +253,10 @@ async function main() {
 	}
 }
 
-main().then(
-	(result) => {
-		process.exitCode = Array.isArray(result) ? 0 : result;
+runCommand(
+	async (argv) => {
+		const result = await main(argv);
+		return Array.isArray(result) ? 0 : result;
 	},
-	(error) => {
-		process.stderr.write(`[screenshot] ERROR: ${error instanceof PlaygroundError ? error.message : error.stack || error}\n`);
-		process.exitCode = 1;
-	},
+	{ usage: USAGE, label: '[screenshot]', isExpected: (error) => error instanceof PlaygroundError },
 );

@@ -10,7 +10,10 @@
 
 const path = require('node:path');
 
-const { Playground, PlaygroundError, DEFAULTS, REPO, parseOptions } = require('./start/playground');
+const { numberOption, readOptions, runCommand } = require('../dev/cli');
+const { REPO } = require('../dev/paths');
+const { DEFAULTS, PlaygroundError } = require('./start/options');
+const { Playground } = require('./start/playground');
 
 const USAGE = `Usage: npm start [-- options]      (or: node scripts/start.js [options] after npm run build)
 
@@ -34,18 +37,38 @@ Options (environment variable in brackets):
   -h, --help          this help
 `;
 
+const OPTIONS = {
+	port: { type: 'string' },
+	'sandbox-port': { type: 'string' },
+	'broker-port': { type: 'string' },
+	dir: { type: 'string' },
+	email: { type: 'string' },
+	password: { type: 'string' },
+	'max-seconds': { type: 'string' },
+	reset: { type: 'boolean' },
+	'no-check': { type: 'boolean' },
+	smoke: { type: 'boolean' },
+	verbose: { type: 'boolean' },
+	quiet: { type: 'boolean' },
+};
+
 function parseArgs(argv) {
-	const args = parseOptions(
-		argv,
-		{ check: true },
-		{ '--port': 'n8nPort', '--sandbox-port': 'sandboxPort', '--broker-port': 'brokerPort', '--dir': 'dir', '--email': 'email', '--password': 'password', '--max-seconds': 'maxSeconds' },
-		{ '--reset': ['reset', true], '--no-check': ['check', false], '--smoke': ['smoke', true], '--verbose': ['verbose', true], '--quiet': ['quiet', true] },
-	);
-	if (args.maxSeconds !== undefined) {
-		args.maxSeconds = Number(args.maxSeconds);
-		if (!(args.maxSeconds > 0)) throw new PlaygroundError('--max-seconds expects a positive number');
-	}
-	return args;
+	const values = readOptions(argv, OPTIONS);
+	return {
+		help: values.help,
+		n8nPort: values.port,
+		sandboxPort: values['sandbox-port'],
+		brokerPort: values['broker-port'],
+		dir: values.dir,
+		email: values.email,
+		password: values.password,
+		maxSeconds: values['max-seconds'] === undefined ? undefined : numberOption(values['max-seconds'], 'max-seconds', 'a positive number', (n) => n > 0),
+		reset: values.reset,
+		check: !values['no-check'],
+		smoke: values.smoke,
+		verbose: values.verbose,
+		quiet: values.quiet,
+	};
 }
 
 function logSandboxRequest(entry) {
@@ -83,14 +106,8 @@ function banner(info, playground) {
 	return lines.join('\n');
 }
 
-async function main() {
-	let args;
-	try {
-		args = parseArgs(process.argv.slice(2));
-	} catch (error) {
-		process.stderr.write(`${error.message}\n\n${USAGE}`);
-		return 2;
-	}
+async function main(argv) {
+	const args = parseArgs(argv);
 	if (args.help) {
 		process.stdout.write(USAGE);
 		return 0;
@@ -183,7 +200,7 @@ async function main() {
 		}, args.maxSeconds * 1000);
 	}
 	// n8n dying on its own (crash, killed from outside) ends the playground too.
-	const n8nDied = playground.n8nExit.then((how) => ({ died: how }));
+	const n8nDied = playground.n8nExited.then((how) => ({ died: how }));
 	const outcome = await Promise.race([stopRequested.then(() => ({})), n8nDied]);
 	if (timer) clearTimeout(timer);
 	if (outcome.died && !signalled) {
@@ -196,12 +213,4 @@ async function main() {
 	return 0;
 }
 
-main().then(
-	(code) => {
-		process.exitCode = code;
-	},
-	(error) => {
-		process.stderr.write(`${error.stack || error}\n`);
-		process.exitCode = 1;
-	},
-);
+runCommand(main, { usage: USAGE, label: '[playground]', isExpected: (error) => error instanceof PlaygroundError });
