@@ -5,17 +5,17 @@
  * ChargePilot Trigger (polling) end to end: an activated workflow in a real `n8n start` polls the
  * sandbox every few seconds. New sessions, sessions sharing a timestamp, a late-recorded session
  * and sessions added while n8n restarts must each start exactly one emission, none twice, none lost.
- * Usage: node test/e2e/poll-trigger.e2e.js [--lines 2,1] [--keep]   (closes with "N passed, N failed")
+ * Prints one line per check and closes with "N passed, N failed".
  */
 
 const assert = require('node:assert/strict');
-const fs = require('node:fs');
-const path = require('node:path');
 
-const { startSandbox } = require('../../dev/sandbox');
-const { createInstance, freePort, packPackage } = require('./n8n');
-const { createReport, e2eArgs } = require('./report');
-const { ownerAndApi, sleep, startN8n, startWatchdog, stopN8n, tail } = require('./server');
+const { runSuite } = require('./runner');
+
+const USAGE = `Usage: node test/e2e/poll-trigger.e2e.js [--lines 2,1] [--keep]   (after npm run build)
+  --lines   n8n lines to run (default 2,1, or E2E_LINES)
+  --keep    keep the n8n user folders
+`;
 
 const SITE = 'site-berlin-depot';
 const CREDENTIAL = { id: 'CpPollE2eCred001', name: 'ChargePilot Sandbox' };
@@ -24,9 +24,7 @@ const TRIGGER = 'ChargePilot Trigger';
 const MINUTE = 60_000;
 /** Whole run per line, n8n's first start and one restart included. */
 const MAX_MS = 14 * MINUTE;
-
-const { lines, keep } = e2eArgs();
-const { check, fail, summary } = createReport();
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 function pollWorkflow() {
 	return {
@@ -53,11 +51,11 @@ function pollWorkflow() {
 }
 
 /** Transaction IDs emitted by every execution so far, oldest execution first. */
-async function emittedIds(api) {
+async function emittedIds(n8n) {
 	let res;
 	// n8n 1.x reports ready a moment before it mounts the public API: retry while it 404s.
 	for (const until = Date.now() + 60_000; ; await sleep(500)) {
-		res = await api('GET', `/executions?workflowId=${WORKFLOW}&includeData=true&limit=250`);
+		res = await n8n.api('GET', `/executions?workflowId=${WORKFLOW}&includeData=true&limit=250`);
 		if (res.status !== 404 || Date.now() > until) break;
 	}
 	assert.equal(res.status, 200, `executions: HTTP ${res.status} ${res.text.slice(0, 300)}`);
@@ -70,103 +68,67 @@ async function emittedIds(api) {
 }
 
 /** Waits until `expected` IDs have all been emitted (or two and a half poll intervals pass). */
-async function waitFor(api, expected) {
+async function waitFor(n8n, expected) {
 	const until = Date.now() + 150_000;
 	for (;;) {
-		const state = await emittedIds(api);
+		const state = await emittedIds(n8n);
 		if (expected.every((id) => state.ids.includes(id)) || Date.now() > until) return state;
 		await sleep(1000);
 	}
 }
 
-async function runLine(line, tarball) {
-	const started = Date.now();
-	const sandbox = await startSandbox({ eventCount: 500 });
-	const instance = await createInstance(line, tarball);
-	const port = await freePort();
-	let server;
-	const stopWatchdog = startWatchdog('poll e2e', MAX_MS, () => server);
+async function pollLine({ instance, sandbox, check, startN8n, signIn }) {
 	const add = (starts) => sandbox.addEvents(SITE, starts.map((start) => ({ start_time: start, duration: 900 }))).map((event) => event.transaction_id);
 	const ago = (ms) => new Date(Date.now() - ms);
 	const expected = [];
 
-	try {
-		console.log(`\nn8n ${instance.version} (line ${line}), user folder ${instance.userFolder}, sandbox ${sandbox.baseUrl}`);
-		add([ago(10 * MINUTE)]); // there before activation: must not be emitted
-		const data = { region: 'custom', baseUrl: sandbox.baseUrl, apiKey: sandbox.apiKey, apiSecret: sandbox.apiSecret, signedPath: 'full' };
-		await instance.importCredentials([{ ...CREDENTIAL, type: 'chargePilotApi', data }]);
-		await instance.importWorkflow(pollWorkflow());
-		server = await startN8n(instance, port);
-		console.log(`  n8n start: ready after ${Math.round((Date.now() - started) / 1000)} s`);
-		const { api } = await ownerAndApi(port);
+	add([ago(10 * MINUTE)]); // there before activation: must not be emitted
+	const data = { region: 'custom', baseUrl: sandbox.baseUrl, apiKey: sandbox.apiKey, apiSecret: sandbox.apiSecret, signedPath: 'full' };
+	await instance.importCredentials([{ ...CREDENTIAL, type: 'chargePilotApi', data }]);
+	await instance.importWorkflow(pollWorkflow());
+	const server = await startN8n();
+	const n8n = await signIn(server);
 
-		await check('the polling workflow activates through the public API', async () => {
-			const res = await api('POST', `/workflows/${WORKFLOW}/activate`);
-			assert.equal(res.status, 200, `HTTP ${res.status} ${res.text.slice(0, 500)}`);
-		});
+	await check('the polling workflow activates through the public API', async () => {
+		const res = await n8n.api('POST', `/workflows/${WORKFLOW}/activate`);
+		assert.equal(res.status, 200, `HTTP ${res.status} ${res.text.slice(0, 500)}`);
+	});
 
-		// Let the first poll (which records the starting point) happen, then add sessions.
-		const firstPoll = Date.now() + 90_000;
-		while (!sandbox.requests.some((request) => request.target.includes('/charging-events/')) && Date.now() < firstPoll) await sleep(500);
-		await sleep(1000);
+	// Let the first poll (which records the starting point) happen, then add sessions.
+	const firstPoll = Date.now() + 90_000;
+	while (!sandbox.requests.some((request) => request.target.includes('/charging-events/')) && Date.now() < firstPoll) await sleep(500);
+	await sleep(1000);
 
-		const batch1 = add([ago(3 * MINUTE), ago(2 * MINUTE)]);
-		const sameSecond = new Date(Math.floor(Date.now() / 1000) * 1000 - MINUTE);
-		const ties = add([sameSecond, sameSecond, sameSecond]);
-		const late = add([ago(6 * 60 * MINUTE)]); // recorded now, started six hours ago
-		expected.push(...batch1, ...ties, ...late);
-		let state = await waitFor(api, expected);
-		await check('new sessions, sessions sharing a timestamp and a late-recorded one (started 6 h ago) are each emitted once', () => {
-			assert.deepEqual([...state.ids].sort(), [...expected].sort());
-			assert.equal(state.ids.length, expected.length);
-		});
+	const batch1 = add([ago(3 * MINUTE), ago(2 * MINUTE)]);
+	const sameSecond = new Date(Math.floor(Date.now() / 1000) * 1000 - MINUTE);
+	const ties = add([sameSecond, sameSecond, sameSecond]);
+	const late = add([ago(6 * 60 * MINUTE)]); // recorded now, started six hours ago
+	expected.push(...batch1, ...ties, ...late);
+	let state = await waitFor(n8n, expected);
+	await check('new sessions, sessions sharing a timestamp and a late-recorded one (started 6 h ago) are each emitted once', () => {
+		assert.deepEqual([...state.ids].sort(), [...expected].sort());
+		assert.equal(state.ids.length, expected.length);
+	});
 
-		// Restart n8n; sessions complete while it is down.
-		await stopN8n(server);
-		server = undefined;
-		const whileDown = add([ago(30 * 1000)]);
-		expected.push(...whileDown);
-		server = await startN8n(instance, port);
-		const afterRestart = add([ago(10 * 1000)]);
-		expected.push(...afterRestart);
-		state = await waitFor(api, expected);
-		await sleep(65_000); // one more poll: nothing may be emitted twice
-		state = await emittedIds(api);
-		await check('after a restart: sessions from the downtime and after it are emitted, nothing twice', () => {
-			assert.deepEqual([...state.ids].sort(), [...expected].sort());
-			assert.equal(new Set(state.ids).size, state.ids.length);
-		});
-		await check('every poll execution succeeded and the sandbox verified every signature', () => {
-			assert.deepEqual(state.failedRuns.map((execution) => execution.status), []);
-			assert.ok(sandbox.requests.length > 3);
-			assert.ok(sandbox.requests.every((request) => request.auth.ok));
-		});
-	} catch (error) {
-		fail(String(error.stack || error.message).slice(0, 6000));
-		if (server) console.log(`  last lines of n8n's log:\n${tail(server.logFile)}`);
-	} finally {
-		await stopN8n(server);
-		stopWatchdog();
-		await sandbox.close();
-		if (!keep) instance.cleanup();
-	}
-	console.log(`  n8n ${instance.version}: ${Math.round((Date.now() - started) / 1000)} s`);
+	// Restart n8n on the same port (the client and its API key stay valid); sessions complete while it is down.
+	await server.proc.stop();
+	const whileDown = add([ago(30 * 1000)]);
+	expected.push(...whileDown);
+	await startN8n({ port: server.port });
+	const afterRestart = add([ago(10 * 1000)]);
+	expected.push(...afterRestart);
+	state = await waitFor(n8n, expected);
+	await sleep(65_000); // one more poll: nothing may be emitted twice
+	state = await emittedIds(n8n);
+	await check('after a restart: sessions from the downtime and after it are emitted, nothing twice', () => {
+		assert.deepEqual([...state.ids].sort(), [...expected].sort());
+		assert.equal(new Set(state.ids).size, state.ids.length);
+	});
+	await check('every poll execution succeeded and the sandbox verified every signature', () => {
+		assert.deepEqual(state.failedRuns.map((execution) => execution.status), []);
+		assert.ok(sandbox.requests.length > 3);
+		assert.ok(sandbox.requests.every((request) => request.auth.ok));
+	});
 }
 
-async function main() {
-	const started = Date.now();
-	const { tarball, files } = packPackage();
-	console.log(`packed ${path.basename(tarball)} (${files.length} files)`);
-	try {
-		for (const line of lines) await runLine(line, tarball);
-	} finally {
-		fs.rmSync(path.dirname(tarball), { recursive: true, force: true });
-	}
-	console.log(`\npoll-trigger e2e done in ${Math.round((Date.now() - started) / 1000)} s`);
-	summary();
-}
-
-main().catch((error) => {
-	console.error(error);
-	process.exitCode = 1;
-});
+runSuite({ name: 'poll-trigger e2e', usage: USAGE, sandbox: { eventCount: 500 }, maxMsPerLine: MAX_MS, line: pollLine });

@@ -4,25 +4,26 @@
 /**
  * End-to-end suite: the packed package inside a real n8n (2.x on Node 24 and 1.x on Node 20),
  * installed as a community package, run headless against the sandbox, which verifies every
- * signature. Usage: node test/e2e/run.js [--lines 2,1] [--keep]
- * Prints one line per check and closes with "N passed, N failed".
+ * signature. Prints one line per check and closes with "N passed, N failed".
  */
 
 const assert = require('node:assert/strict');
 const fs = require('node:fs');
 const path = require('node:path');
 
-const { startSandbox } = require('../../dev/sandbox');
-const { createInstance, nodeResult, packPackage, REPO } = require('./n8n');
-const { createReport, e2eArgs } = require('./report');
+const { nodeResult } = require('../../dev/n8n');
+const { EXAMPLES } = require('../../dev/paths');
+const { runSuite } = require('./runner');
+
+const USAGE = `Usage: node test/e2e/run.js [--lines 2,1] [--keep]   (after npm run build)
+  --lines   n8n lines to run (default 2,1, or E2E_LINES)
+  --keep    keep the n8n user folders
+`;
 
 const NODE = 'n8n-nodes-chargepilot.chargePilot';
 const SITE = 'site-berlin-depot';
 const GOOD = { id: 'CpE2eCredGood001', name: 'ChargePilot Sandbox' };
 const WRONG = { id: 'CpE2eCredWrong01', name: 'ChargePilot wrong secret' };
-
-const { lines, keep } = e2eArgs();
-const { check, fail, summary } = createReport();
 
 function chargePilot(name, y, parameters, credential = GOOD, extra = {}) {
 	return {
@@ -116,7 +117,7 @@ function credentials(sandbox) {
 	];
 }
 
-async function scenarioChecks(sandbox, run) {
+async function scenarioChecks(check, sandbox, run) {
 	const events = sandbox.getEvents(SITE);
 	await check('workflow finished', () => assert.equal(run.status, 'success'));
 	await check('Ping: API answer and latency', () => {
@@ -183,19 +184,18 @@ async function scenarioChecks(sandbox, run) {
 
 /** Example workflows from examples/, pointed at the sandbox credential. */
 function exampleWorkflows() {
-	const dir = path.join(REPO, 'examples');
-	if (!fs.existsSync(dir)) return [];
+	if (!fs.existsSync(EXAMPLES)) return [];
 	return fs
-		.readdirSync(dir)
+		.readdirSync(EXAMPLES)
 		.filter((file) => file.endsWith('.json'))
-		.map((file) => ({ file, workflow: JSON.parse(fs.readFileSync(path.join(dir, file), 'utf8')) }));
+		.map((file) => ({ file, workflow: JSON.parse(fs.readFileSync(path.join(EXAMPLES, file), 'utf8')) }));
 }
 
-async function runLine(line, tarball) {
-	const sandbox = await startSandbox({ signedPath: 'full', eventCount: 2500 });
-	const instance = await createInstance(line, tarball);
-	console.log(`\nn8n ${instance.version} (line ${line}), user folder ${instance.userFolder}, sandbox ${sandbox.baseUrl}`);
-	try {
+runSuite({
+	name: 'e2e',
+	usage: USAGE,
+	sandbox: { signedPath: 'full', eventCount: 2500 },
+	async line({ instance, sandbox, check }) {
 		const imported = await instance.importCredentials(credentials(sandbox));
 		console.log(`  import:credentials ${imported.ms} ms`);
 		const workflow = scenarioWorkflow(sandbox);
@@ -203,7 +203,7 @@ async function runLine(line, tarball) {
 		const { run, ms, exitCode } = await instance.execute(workflow.id);
 		console.log(`  execute ${ms} ms (exit ${exitCode})`);
 		await check(`n8n ${instance.version} loaded the community package (no "Unrecognized node type")`, () => assert.ok(run.data.resultData.runData.Ping));
-		await scenarioChecks(sandbox, run);
+		await scenarioChecks(check, sandbox, run);
 
 		// Recent sessions, so the examples' relative windows (yesterday, last 24 hours) find data.
 		sandbox.addEvents(
@@ -225,25 +225,5 @@ async function runLine(line, tarball) {
 				assert.ok(items.length > 0, `"${last.name}" produced no items`);
 			});
 		}
-	} catch (error) {
-		fail(`line ${line}: ${String(error.message).slice(0, 6000)}`);
-	} finally {
-		await sandbox.close();
-		if (!keep) instance.cleanup();
-	}
-}
-
-async function main() {
-	const started = Date.now();
-	const { tarball, files } = packPackage();
-	console.log(`packed ${path.basename(tarball)} (${files.length} files)`);
-	for (const line of lines) await runLine(line, tarball);
-	fs.rmSync(path.dirname(tarball), { recursive: true, force: true });
-	console.log(`\ne2e done in ${Math.round((Date.now() - started) / 1000)} s`);
-	summary();
-}
-
-main().catch((error) => {
-	console.error(error);
-	process.exitCode = 1;
+	},
 });

@@ -1,16 +1,18 @@
 'use strict';
 
 /**
- * The e2e runner's output capture (test/e2e/n8n.js): `n8n execute` prints a run of several MB and
- * ends with process.exit() at once. Read through a pipe by a busy process, the tail was lost (CI saw
- * half a run); runCaptured must return all of it, and parseRun must refuse a run that was cut.
+ * Output capture through files (dev/process/capture.js): `n8n execute` prints a run of several MB
+ * and ends with process.exit() at once. Read through a pipe by a busy process, the tail was lost (CI
+ * saw half a run); runCaptured must return all of it, and parseRun (dev/n8n/run-data.js) must
+ * refuse a run that was cut.
  */
 
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
 
-const { parseRun, runCaptured } = require('./e2e/n8n');
+const { parseRun } = require('../../../dev/n8n/run-data');
+const { runCaptured } = require('../../../dev/process/capture');
 
 const CHILD = `
 const run = { status: 'success', data: Array.from({ length: 60000 }, (_, i) => ({ i, s: 'x'.repeat(40) })) };
