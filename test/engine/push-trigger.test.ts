@@ -1,187 +1,36 @@
 /**
- * ChargePilot Push Trigger: the built node's webhook() run through n8n-core's real WebhookContext,
- * as n8n's WebhookService.runWebhook does it (real parameter resolution, real getCredentials via
- * the credentials helper, real request and response objects as far as the node uses them), with
- * a fake Express request and response. Also n8n's package loader on a package.json that lists the
- * trigger, the credential test and the (no-op) webhook lifecycle.
+ * ChargePilot Push Trigger: the built node's webhook() run through n8n-core's real WebhookContext
+ * (test/harness/webhook.ts), as n8n's WebhookService.runWebhook does it. Also n8n's package loader
+ * on a package.json that lists the trigger, the credential test and the (no-op) webhook lifecycle.
  */
 import { mkdtempSync, rmSync, symlinkSync, writeFileSync, readFileSync, existsSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
-import { mock } from 'jest-mock-extended';
-import { PackageDirectoryLoader, WebhookContext } from 'n8n-core';
-import type {
-	ICredentialDataDecryptedObject,
-	ICredentialsDecrypted,
-	ICredentialTestFunctions,
-	ICredentialType,
-	IDataObject,
-	IHookFunctions,
-	INode,
-	INodeType,
-	IWebhookData,
-	IWebhookFunctions,
-	IWebhookResponseData,
-	IWorkflowExecuteAdditionalData,
-} from 'n8n-workflow';
-import { NodeHelpers, Workflow } from 'n8n-workflow';
+import { PackageDirectoryLoader } from 'n8n-core';
+import type { ICredentialDataDecryptedObject, ICredentialsDecrypted, ICredentialTestFunctions, IHookFunctions } from 'n8n-workflow';
 
-import { DIST, TestCredentialsHelper, TestNodeTypes } from '../harness/engine';
+import { DIST } from '../harness/engine';
+import { loadPushTrigger, PUSH_CREDENTIAL_FILE, PUSH_NODE_FILE, runWebhook, type WebhookResult } from '../harness/webhook';
+import PUSH_SESSION from '../fixtures/push-session.json';
 
-const NODE_TYPE = 'n8n-nodes-chargepilot.chargePilotPushTrigger';
 const KEY = 'k3y-Push-0123456789abcdef-ZYXW';
-const NODE_FILE = 'nodes/ChargePilotPushTrigger/ChargePilotPushTrigger.node.js';
-const CREDENTIAL_FILE = 'credentials/ChargePilotPushApi.credentials.js';
-
-/* eslint-disable @typescript-eslint/no-require-imports */
-function loadBuilt(): { nodeType: INodeType; credentialType: ICredentialType } {
-	const nodeFile = path.join(DIST, NODE_FILE);
-	if (!existsSync(nodeFile)) throw new Error(`${nodeFile} is missing: run npm run build first`);
-	const { ChargePilotPushTrigger } = require(nodeFile);
-	const { ChargePilotPushApi } = require(path.join(DIST, CREDENTIAL_FILE));
-	return { nodeType: new ChargePilotPushTrigger(), credentialType: new ChargePilotPushApi() };
-}
-/* eslint-enable @typescript-eslint/no-require-imports */
 
 /** ChargePilot's payload fields (docs §6.1): one AC session (no SoC) and one DC session. */
-const AC_SESSION = {
-	TransactionID: 184467,
-	ChargerID: 'DE*TMH*E0001',
-	ConnectorID: 1,
-	StartAt: '2026-03-02T06:12:09Z',
-	EndAt: '2026-03-02T09:40:51Z',
-	Id: '04A1B2C3D4E5F6',
-	EnergyDelivered: 21840,
-	InitialSoC: null,
-	EndSoC: null,
-};
+const AC_SESSION = PUSH_SESSION;
 const DC_SESSION = { ...AC_SESSION, TransactionID: 184468, ChargerID: 'HPC-07', ConnectorID: 2, EnergyDelivered: 48213.5, InitialSoC: 12, EndSoC: 80 };
 const THIRD_SESSION = { ...AC_SESSION, TransactionID: 184469, Id: 'Müller ⚡ card', EnergyDelivered: 0 };
 
-interface FakeResponse {
-	statusCode: number;
-	headers: Record<string, string>;
-	body?: string;
-	ended: boolean;
-	setHeader(name: string, value: string): void;
-	end(body?: string): void;
-}
-
-function fakeResponse(): FakeResponse {
-	return {
-		statusCode: 200,
-		headers: {},
-		ended: false,
-		setHeader(name, value) {
-			this.headers[name.toLowerCase()] = value;
-		},
-		end(body) {
-			if (this.ended) throw new Error('response ended twice');
-			this.ended = true;
-			this.body = body;
-		},
-	};
-}
-
-interface PushOptions {
-	/** Request headers (lower-case names, as Node gives them); default: the right key and JSON. */
-	headers?: Record<string, string>;
-	/** Raw body: a string is sent as UTF-8 bytes; an object/array is JSON-encoded. */
-	raw?: unknown;
-	/** Leave out rawBody and give only n8n's parsed body. */
-	parsedOnly?: unknown;
-	credentials?: ICredentialDataDecryptedObject;
-	parameters?: Record<string, unknown>;
-}
-
-interface PushResult {
-	result: IWebhookResponseData;
-	status: number;
-	json: IDataObject | undefined;
-	text: string | undefined;
-	response: FakeResponse;
-	webhookData: IWebhookData;
-}
-
 const JSON_HEADERS = { 'content-type': 'application/json', 'ocp-apim-subscription-key': KEY };
 
-function node(parameters: Record<string, unknown>): INode {
-	return {
-		id: '0b8c54c4-1d0e-4a47-9c3f-2f8a5d7e9b10',
-		name: 'ChargePilot Push Trigger',
-		type: NODE_TYPE,
-		typeVersion: 1,
-		position: [0, 0],
-		webhookId: '5c8f1a3e-2b7d-4e59-8a61-9d0c3b2e7f44',
-		parameters: parameters as INode['parameters'],
-		credentials: { chargePilotPushApi: { id: 'push-cred-1', name: 'ChargePilot Push' } },
-	};
+/** One push (default: the right key and JSON) through the trigger's webhook() in n8n's real WebhookContext. */
+async function push(
+	options: { headers?: Record<string, string>; raw?: unknown; parsedOnly?: unknown; credentials?: ICredentialDataDecryptedObject; parameters?: Record<string, unknown> } = {},
+): Promise<WebhookResult> {
+	return await runWebhook({ ...options, headers: options.headers ?? JSON_HEADERS, credentials: options.credentials ?? { subscriptionKey: KEY } });
 }
 
-/** One push through webhook() in a real WebhookContext, as n8n's WebhookService.runWebhook does it. */
-async function push(options: PushOptions = {}): Promise<PushResult> {
-	const { nodeType, credentialType } = loadBuilt();
-	const triggerNode = node(options.parameters ?? {});
-	const workflow = new Workflow({
-		id: 'push-test',
-		nodes: [triggerNode],
-		connections: {},
-		nodeTypes: new TestNodeTypes({ [NODE_TYPE]: nodeType }),
-		active: true,
-		settings: { timezone: 'UTC' },
-	});
-	// The Workflow constructor applied the parameter defaults, as in n8n.
-	const workflowNode = workflow.getNode(triggerNode.name) as INode;
-
-	const headers = options.headers ?? JSON_HEADERS;
-	const rawText = options.raw === undefined ? undefined : typeof options.raw === 'string' ? options.raw : JSON.stringify(options.raw);
-	const request = {
-		method: 'POST',
-		url: '/webhook/chargepilot-sessions',
-		headers,
-		params: {},
-		query: {},
-		...(options.parsedOnly !== undefined ? { body: options.parsedOnly } : {}),
-		...(rawText !== undefined ? { rawBody: Buffer.from(rawText, 'utf8') } : {}),
-	};
-	const response = fakeResponse();
-
-	const credentialsHelper = new TestCredentialsHelper(credentialType, options.credentials ?? { subscriptionKey: KEY });
-	const additionalData = mock<Record<string, unknown>>({ currentNodeParameters: undefined }) as unknown as IWorkflowExecuteAdditionalData;
-	additionalData.credentialsHelper = credentialsHelper;
-	const plain = additionalData as unknown as Record<string, unknown>;
-	for (const optional of ['evalLlmMockHandler', 'executionId', 'encryptedRunnerIdentity', 'parentExecution', 'executionTimeoutTimestamp', 'userId', 'executionContext']) {
-		plain[optional] = undefined;
-	}
-	plain.httpRequest = request;
-	plain.httpResponse = response;
-
-	// The webhook as n8n registers it: the path expression resolved against the node's parameters.
-	const [description] = nodeType.description.webhooks ?? [];
-	const nodePath = workflow.expression.getSimpleParameterValue(workflowNode, description.path, 'webhook', {}) as string;
-	const webhookData: IWebhookData = {
-		httpMethod: description.httpMethod as IWebhookData['httpMethod'],
-		node: workflowNode.name,
-		path: NodeHelpers.getNodeWebhookPath(workflow.id, workflowNode, nodePath, description.isFullPath as boolean),
-		webhookDescription: description,
-		workflowId: workflow.id,
-		workflowExecuteAdditionalData: additionalData,
-	};
-
-	const context = new WebhookContext(workflow, workflowNode, additionalData, 'webhook', webhookData, [], null);
-	const webhook = nodeType.webhook as (this: IWebhookFunctions) => Promise<IWebhookResponseData>;
-	const result = await webhook.call(context);
-	let json: IDataObject | undefined;
-	try {
-		json = response.body === undefined ? undefined : (JSON.parse(response.body) as IDataObject);
-	} catch {
-		json = undefined;
-	}
-	return { result, status: response.statusCode, json, text: response.body, response, webhookData };
-}
-
-function expectNothingStarted(outcome: PushResult, status: number, message: RegExp) {
+function expectNothingStarted(outcome: WebhookResult, status: number, message: RegExp) {
 	expect(outcome.status).toBe(status);
 	expect(outcome.response.ended).toBe(true);
 	expect(outcome.response.headers['content-type']).toMatch(/^application\/json/);
@@ -201,7 +50,7 @@ describe('webhook registration', () => {
 	});
 
 	test('the webhook lifecycle has nothing to register at ChargePilot: every method succeeds', async () => {
-		const { nodeType } = loadBuilt();
+		const { nodeType } = loadPushTrigger();
 		const methods = nodeType.webhookMethods?.default;
 		expect(methods && Object.keys(methods).sort()).toEqual(['checkExists', 'create', 'delete']);
 		for (const method of ['checkExists', 'create', 'delete'] as const) {
@@ -377,14 +226,14 @@ describe('refused pushes start nothing', () => {
 
 describe('credential', () => {
 	const test_ = async (data: ICredentialDataDecryptedObject) => {
-		const { nodeType } = loadBuilt();
+		const { nodeType } = loadPushTrigger();
 		const fn = nodeType.methods?.credentialTest?.chargePilotPushApiTest;
 		if (!fn) throw new Error('chargePilotPushApiTest is not registered');
 		return await fn.call({} as ICredentialTestFunctions, { id: '1', name: 'Push', type: 'chargePilotPushApi', data } as ICredentialsDecrypted);
 	};
 
 	test('the node tests the credential locally (there is no ChargePilot endpoint to test a push key against)', async () => {
-		const { nodeType, credentialType } = loadBuilt();
+		const { nodeType, credentialType } = loadPushTrigger();
 		expect(nodeType.description.credentials).toEqual([{ name: 'chargePilotPushApi', required: true, testedBy: 'chargePilotPushApiTest' }]);
 		expect(credentialType.name).toBe('chargePilotPushApi');
 		expect(credentialType.properties.map((p) => [p.name, p.typeOptions?.password])).toEqual([['subscriptionKey', true]]);
@@ -407,8 +256,8 @@ describe("n8n's package loader", () => {
 		const root = mkdtempSync(path.join(os.tmpdir(), 'chargepilot-push-loader-'));
 		try {
 			const pkg = JSON.parse(readFileSync(path.resolve(__dirname, '..', '..', 'package.json'), 'utf8'));
-			pkg.n8n.credentials = [...new Set([...pkg.n8n.credentials, `dist/${CREDENTIAL_FILE}`])];
-			pkg.n8n.nodes = [...new Set([...pkg.n8n.nodes, `dist/${NODE_FILE}`])];
+			pkg.n8n.credentials = [...new Set([...pkg.n8n.credentials, `dist/${PUSH_CREDENTIAL_FILE}`])];
+			pkg.n8n.nodes = [...new Set([...pkg.n8n.nodes, `dist/${PUSH_NODE_FILE}`])];
 			writeFileSync(path.join(root, 'package.json'), JSON.stringify(pkg));
 			symlinkSync(DIST, path.join(root, 'dist'), 'dir');
 			const loader = new PackageDirectoryLoader(root);

@@ -151,14 +151,23 @@ function chargePilotNode(parameters: INodeParameters, continueOnFail: boolean, a
 	};
 }
 
-function additionalDataFor(hooks: ExecutionLifecycleHooks, credentialsHelper: TestCredentialsHelper): IWorkflowExecuteAdditionalData {
-	const additionalData = mock<Record<string, unknown>>({ hooks, currentNodeParameters: undefined }) as unknown as IWorkflowExecuteAdditionalData;
+/**
+ * n8n's additional data of an execution, mocked as n8n's own tests do (anything not set is a mock),
+ * with our credential store. `absent`: more properties n8n only reads when they are configured;
+ * `set`: properties to give (e.g. the webhook's request and response).
+ */
+export function mockAdditionalData(
+	credentialsHelper: ICredentialsHelper,
+	{ hooks, absent = [], set = {} }: { hooks?: ExecutionLifecycleHooks; absent?: string[]; set?: Record<string, unknown> } = {},
+): IWorkflowExecuteAdditionalData {
+	const additionalData = mock<Record<string, unknown>>({ ...(hooks ? { hooks } : {}), currentNodeParameters: undefined }) as unknown as IWorkflowExecuteAdditionalData;
 	additionalData.credentialsHelper = credentialsHelper;
 	// Absent, not mocked: n8n only calls them when configured.
 	const plain = additionalData as unknown as Record<string, unknown>;
-	for (const optional of ['evalLlmMockHandler', 'executionId', 'encryptedRunnerIdentity', 'parentExecution', 'executionTimeoutTimestamp', 'userId']) {
+	for (const optional of ['evalLlmMockHandler', 'executionId', 'encryptedRunnerIdentity', 'parentExecution', 'executionTimeoutTimestamp', 'userId', ...absent]) {
 		plain[optional] = undefined;
 	}
+	Object.assign(plain, set);
 	return additionalData;
 }
 
@@ -179,7 +188,7 @@ function singleNodeWorkflow(node: INode, nodeType: INodeType, extra: { settings?
 function executionDeps(credentialType: ICredentialType, credentials: ICredentialDataDecryptedObject, mode: 'manual' | 'trigger' = 'manual') {
 	const credentialsHelper = new TestCredentialsHelper(credentialType, credentials);
 	const hooks = new ExecutionLifecycleHooks(mode, 'engine-test-execution', mock());
-	return { credentialsHelper, hooks, additionalData: additionalDataFor(hooks, credentialsHelper) };
+	return { credentialsHelper, hooks, additionalData: mockAdditionalData(credentialsHelper, { hooks }) };
 }
 
 /** Runs the ChargePilot node once on the given input items in the real engine. */
