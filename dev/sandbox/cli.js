@@ -10,6 +10,8 @@
  * Runs until SIGINT/SIGTERM (or --max-seconds), then closes cleanly.
  */
 
+const util = require('node:util');
+
 const { startSandbox } = require('./index');
 
 const USAGE = `Usage: node dev/sandbox/cli.js [options]
@@ -34,57 +36,49 @@ Options:
   --help                 show this help
 `;
 
-/** Flag name -> [option name, kind]. */
+/** Option -> [name in startSandbox's options, kind]. */
 const FLAGS = {
-	'--port': ['port', 'int'],
-	'--host': ['host', 'string'],
-	'--signed-path': ['signedPath', 'string'],
-	'--skew': ['skewSeconds', 'number'],
-	'--latency': ['latencyMs', 'number'],
-	'--events': ['eventCount', 'int'],
-	'--seed': ['seed', 'int'],
-	'--truncate-above': ['truncateAbove', 'int'],
-	'--list-envelope': ['listEnvelope', 'string'],
-	'--api-key': ['apiKey', 'string'],
-	'--api-secret': ['apiSecret', 'string'],
-	'--max-seconds': ['maxSeconds', 'number'],
-	'--json': ['json', 'boolean'],
-	'--quiet': ['quiet', 'boolean'],
-	'--help': ['help', 'boolean'],
-	'-h': ['help', 'boolean'],
+	port: ['port', 'int'],
+	host: ['host', 'string'],
+	'signed-path': ['signedPath', 'string'],
+	skew: ['skewSeconds', 'number'],
+	latency: ['latencyMs', 'number'],
+	events: ['eventCount', 'int'],
+	seed: ['seed', 'int'],
+	'truncate-above': ['truncateAbove', 'int'],
+	'list-envelope': ['listEnvelope', 'string'],
+	'api-key': ['apiKey', 'string'],
+	'api-secret': ['apiSecret', 'string'],
+	'max-seconds': ['maxSeconds', 'number'],
+	json: ['json', 'boolean'],
+	quiet: ['quiet', 'boolean'],
+	help: ['help', 'boolean'],
 };
 
 class UsageError extends Error {}
 
-/** Parses argv into a plain object; accepts "--flag value" and "--flag=value". */
+/** Parses argv (util.parseArgs: "--flag value" and "--flag=value") into a plain object. */
 function parseArgs(argv) {
+	let values;
+	try {
+		const options = Object.fromEntries(Object.entries(FLAGS).map(([flag, [, kind]]) => [flag, { type: kind === 'boolean' ? 'boolean' : 'string' }]));
+		options.help.short = 'h';
+		({ values } = util.parseArgs({ args: argv, options, strict: true, allowPositionals: false }));
+	} catch (error) {
+		throw new UsageError(error.message);
+	}
 	const parsed = { port: 8787 };
-	for (let i = 0; i < argv.length; i++) {
-		let arg = argv[i];
-		let inline;
-		const eq = arg.indexOf('=');
-		if (arg.startsWith('--') && eq !== -1) {
-			inline = arg.slice(eq + 1);
-			arg = arg.slice(0, eq);
-		}
-		const spec = FLAGS[arg];
-		if (!spec) throw new UsageError(`Unknown option ${arg}`);
-		const [name, kind] = spec;
-		if (kind === 'boolean') {
-			parsed[name] = true;
+	for (const [flag, value] of Object.entries(values)) {
+		const [name, kind] = FLAGS[flag];
+		if (kind === 'boolean' || kind === 'string') {
+			parsed[name] = value;
 			continue;
 		}
-		const value = inline !== undefined ? inline : argv[++i];
-		if (value === undefined) throw new UsageError(`${arg} needs a value`);
-		if (kind === 'string') {
-			parsed[name] = value;
-		} else {
-			const number = Number(value);
-			if (value.trim() === '' || !Number.isFinite(number) || (kind === 'int' && !Number.isInteger(number)) || number < 0) {
-				throw new UsageError(`${arg} expects a non-negative ${kind === 'int' ? 'integer' : 'number'}, got ${value}`);
-			}
-			parsed[name] = number;
+		const number = Number(value);
+		if (value.trim() === '' || !Number.isFinite(number) || (kind === 'int' && !Number.isInteger(number)) || number < 0) {
+			throw new UsageError(`--${flag} expects a non-negative ${kind === 'int' ? 'integer' : 'number'}, got ${value}`);
 		}
+		parsed[name] = number;
 	}
 	return parsed;
 }

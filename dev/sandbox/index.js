@@ -38,39 +38,10 @@ const DEFAULTS = {
 };
 const MAX_EVENT_COUNT = 5000000;
 
-const START_OPTIONS = [
-	'host',
-	'port',
-	'apiKey',
-	'apiSecret',
-	'keys',
-	'signedPath',
-	'skewSeconds',
-	'now',
-	'seed',
-	'eventCount',
-	'truncateAbove',
-	'truncated',
-	'listEnvelope',
-	'lies',
-	'faults',
-	'recordLimit',
-	'maxBodyBytes',
-	'onRequest',
-];
 /** Options that configure() may change while the sandbox runs. */
-const RUNTIME_OPTIONS = [
-	'signedPath',
-	'skewSeconds',
-	'now',
-	'truncateAbove',
-	'truncated',
-	'listEnvelope',
-	'lies',
-	'faults',
-	'recordLimit',
-	'onRequest',
-];
+const RUNTIME_OPTIONS = ['signedPath', 'skewSeconds', 'now', 'truncateAbove', 'truncated', 'listEnvelope', 'lies', 'faults', 'recordLimit', 'onRequest'];
+/** Options of startSandbox(): the runtime ones and those fixed at the start. */
+const START_OPTIONS = ['host', 'port', 'apiKey', 'apiSecret', 'keys', 'seed', 'eventCount', 'maxBodyBytes', ...RUNTIME_OPTIONS];
 
 // ---------------------------------------------------------------------------
 // Option validation

@@ -6,7 +6,6 @@
  * on this machine (loopback only), as ChargePilot does hourly.
  */
 
-const http = require('node:http');
 const net = require('node:net');
 
 /** A charging event of the REST API as a Push-API session object. */
@@ -36,30 +35,25 @@ function isLoopbackHost(hostname) {
  * POSTs `sessions` (events or ready Push-API objects) to `url` with the subscription key.
  * Resolves with { status, body }; bounded by `timeoutMs`.
  */
-function pushSessions(url, subscriptionKey, sessions, { timeoutMs = 10000 } = {}) {
+async function pushSessions(url, subscriptionKey, sessions, { timeoutMs = 10000 } = {}) {
 	const target = new URL(url);
 	if (target.protocol !== 'http:' || !isLoopbackHost(target.hostname)) {
-		return Promise.reject(new Error(`pushSessions only sends to http:// loopback addresses, not ${target.origin}`));
+		throw new Error(`pushSessions only sends to http:// loopback addresses, not ${target.origin}`);
 	}
 	const payload = Buffer.from(JSON.stringify(sessions.map((session) => ('transaction_id' in session ? toPushSession(session) : session))));
-	return new Promise((resolve, reject) => {
-		const request = http.request(
-			target,
-			{
-				method: 'POST',
-				timeout: timeoutMs,
-				headers: { 'content-type': 'application/json', 'content-length': payload.length, 'ocp-apim-subscription-key': subscriptionKey },
-			},
-			(response) => {
-				const chunks = [];
-				response.on('data', (chunk) => chunks.push(chunk));
-				response.on('end', () => resolve({ status: response.statusCode, body: Buffer.concat(chunks).toString('utf8') }));
-			},
-		);
-		request.on('timeout', () => request.destroy(new Error(`no answer from ${target.origin} within ${timeoutMs} ms`)));
-		request.on('error', reject);
-		request.end(payload);
-	});
+	try {
+		const response = await fetch(target, {
+			method: 'POST',
+			headers: { 'content-type': 'application/json', 'ocp-apim-subscription-key': subscriptionKey },
+			body: payload,
+			redirect: 'manual',
+			signal: AbortSignal.timeout(timeoutMs),
+		});
+		return { status: response.status, body: await response.text() };
+	} catch (error) {
+		if (error.name === 'TimeoutError') throw new Error(`no answer from ${target.origin} within ${timeoutMs} ms`);
+		throw error.cause || error;
+	}
 }
 
 module.exports = { pushSessions, toPushSession };
