@@ -44,26 +44,17 @@ function chain(id, name, nodes) {
 	return { id, name, active: false, nodes, connections, settings: SETTINGS, pinData: {} };
 }
 
+/** The ChargePilot node with the bench credential. */
+function chargePilot(parameters) {
+	return { id: 'chargepilot', name: 'ChargePilot', type: NODE, typeVersion: 1, position: [400, 0], parameters, credentials: { chargePilotApi: CREDENTIAL } };
+}
+
 /** (a) ChargePilot -> API -> Custom Request GET /echo/item/{n}, Options -> Concurrency. */
 function ours(id, items, concurrency) {
 	return chain(id, `bench ours c${concurrency}`, [
 		trigger(),
 		itemsNode(items),
-		{
-			id: 'chargepilot',
-			name: 'ChargePilot',
-			type: NODE,
-			typeVersion: 1,
-			position: [400, 0],
-			parameters: {
-				resource: 'api',
-				operation: 'customRequest',
-				method: 'GET',
-				path: "={{ '/echo/item/' + $json.n }}",
-				options: { concurrency },
-			},
-			credentials: { chargePilotApi: CREDENTIAL },
-		},
+		chargePilot({ resource: 'api', operation: 'customRequest', method: 'GET', path: "={{ '/echo/item/' + $json.n }}", options: { concurrency } }),
 	]);
 }
 
@@ -123,23 +114,7 @@ return out;`;
 function events(id, site, from, to) {
 	return chain(id, `bench events ${from}..${to}`, [
 		trigger(),
-		{
-			id: 'chargepilot',
-			name: 'ChargePilot',
-			type: NODE,
-			typeVersion: 1,
-			position: [400, 0],
-			parameters: {
-				resource: 'chargingEvent',
-				operation: 'getAll',
-				siteId: { __rl: true, mode: 'id', value: site },
-				from,
-				to,
-				returnAll: true,
-				options: {},
-			},
-			credentials: { chargePilotApi: CREDENTIAL },
-		},
+		chargePilot({ resource: 'chargingEvent', operation: 'getAll', siteId: { __rl: true, mode: 'id', value: site }, from, to, returnAll: true, options: {} }),
 	]);
 }
 
