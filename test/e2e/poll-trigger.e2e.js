@@ -12,11 +12,6 @@ const assert = require('node:assert/strict');
 
 const { runSuite } = require('./runner');
 
-const USAGE = `Usage: node test/e2e/poll-trigger.e2e.js [--lines 2,1] [--keep]   (after npm run build)
-  --lines   n8n lines to run (default 2,1, or E2E_LINES)
-  --keep    keep the n8n user folders
-`;
-
 const SITE = 'site-berlin-depot';
 const CREDENTIAL = { id: 'CpPollE2eCred001', name: 'ChargePilot Sandbox' };
 const WORKFLOW = 'CpPollE2eFlow001';
@@ -131,4 +126,4 @@ async function pollLine({ instance, sandbox, check, startN8n, signIn }) {
 	});
 }
 
-runSuite({ name: 'poll-trigger e2e', usage: USAGE, sandbox: { eventCount: 500 }, maxMsPerLine: MAX_MS, line: pollLine });
+runSuite({ name: 'poll-trigger e2e', sandbox: { eventCount: 500 }, maxMsPerLine: MAX_MS, line: pollLine });

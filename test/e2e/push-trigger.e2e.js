@@ -19,11 +19,6 @@ const { toPushSession } = require('../../dev/sandbox/push');
 const PUSH_SESSION = require('../fixtures/push-session.json');
 const { runSuite } = require('./runner');
 
-const USAGE = `Usage: node test/e2e/push-trigger.e2e.js [--lines 2,1] [--keep]   (after npm run build)
-  --lines   n8n lines to run (default 2,1, or E2E_LINES)
-  --keep    keep the n8n user folders
-`;
-
 const NODE_FILE = 'dist/nodes/ChargePilotPushTrigger/ChargePilotPushTrigger.node.js';
 const CREDENTIAL_FILE = 'dist/credentials/ChargePilotPushApi.credentials.js';
 const NODE_TYPE = 'n8n-nodes-chargepilot.chargePilotPushTrigger';
@@ -257,4 +252,4 @@ async function pushLine({ instance, check, startN8n, signIn }) {
 	});
 }
 
-runSuite({ name: 'push-trigger e2e', usage: USAGE, maxMsPerLine: MAX_MS, needsFiles: [NODE_FILE, CREDENTIAL_FILE], line: pushLine });
+runSuite({ name: 'push-trigger e2e', maxMsPerLine: MAX_MS, needsFiles: [NODE_FILE, CREDENTIAL_FILE], line: pushLine });

@@ -15,11 +15,6 @@ const { nodeResult } = require('../../dev/n8n');
 const { EXAMPLES } = require('../../dev/paths');
 const { runSuite } = require('./runner');
 
-const USAGE = `Usage: node test/e2e/run.js [--lines 2,1] [--keep]   (after npm run build)
-  --lines   n8n lines to run (default 2,1, or E2E_LINES)
-  --keep    keep the n8n user folders
-`;
-
 const NODE = 'n8n-nodes-chargepilot.chargePilot';
 const SITE = 'site-berlin-depot';
 const GOOD = { id: 'CpE2eCredGood001', name: 'ChargePilot Sandbox' };
@@ -193,7 +188,6 @@ function exampleWorkflows() {
 
 runSuite({
 	name: 'e2e',
-	usage: USAGE,
 	sandbox: { signedPath: 'full', eventCount: 2500 },
 	async line({ instance, sandbox, check }) {
 		const imported = await instance.importCredentials(credentials(sandbox));

@@ -6,7 +6,7 @@
  * the sandbox if the suite wants one, a watchdog, one report line per check and clean-up on every
  * exit path (Ctrl+C included). A suite gives only what happens on one line:
  *
- *   runSuite({ name: 'poll e2e', usage, sandbox: { eventCount: 500 }, maxMsPerLine: 14 * 60_000,
+ *   runSuite({ name: 'poll e2e', sandbox: { eventCount: 500 }, maxMsPerLine: 14 * 60_000,
  *     async line({ line, instance, sandbox, check, startN8n, signIn }) { ... } });
  *
  * Prints one line per check and closes with "N passed, N failed" (exit code 0 only when all passed).
@@ -61,7 +61,11 @@ function createReport() {
  * Runs a suite. `sandbox`: options of the sandbox started for each line (none when absent);
  * `maxMsPerLine`: the watchdog; `needsFiles`: paths the packed package must contain.
  */
-function runSuite({ name, usage, sandbox: sandboxOptions, maxMsPerLine = 20 * 60_000, needsFiles = [], line: runLine }) {
+function runSuite({ name, sandbox: sandboxOptions, maxMsPerLine = 20 * 60_000, needsFiles = [], line: runLine }) {
+	const usage = `Usage: node ${path.relative(process.cwd(), process.argv[1])} [--lines 2,1] [--keep]   (after npm run build)
+  --lines   n8n lines to run (default 2,1, or E2E_LINES)
+  --keep    keep the n8n user folders
+`;
 	const report = createReport();
 	const seconds = (since) => Math.round((Date.now() - since) / 1000);
 
