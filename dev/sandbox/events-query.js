@@ -14,7 +14,7 @@
  * - unknown query parameters are ignored.
  */
 
-const { toApiEvent } = require('./data');
+const { toApiEvent } = require('./events');
 
 const SORT_FIELDS = ['transaction_id', 'occurrence_time', 'start_time', 'stop_time', 'duration', 'energy_wh'];
 const SORT_ORDERS = ['asc', 'desc'];

@@ -1,7 +1,7 @@
 'use strict';
 
 /**
- * GET /sites and /sites/{id} of the sandbox (dev/sandbox/data.js, routes.js).
+ * GET /sites and /sites/{id} of the sandbox (dev/sandbox/sites.js, data.js, routes.js).
  */
 
 const { startSandbox } = require('../../../dev/sandbox');
