@@ -159,8 +159,8 @@ async function scenarioChecks(check, sandbox, run) {
 		const { items } = nodeResult(run, 'Wrong Secret');
 		assert.match(items[0].error, /ChargePilot answered 401/);
 		assert.match(items[0].error, /signature/i);
-		assert.match(items[0].description, /"Full Path" variant/);
-		assert.match(items[0].description, /switch Signed Path to "Relative Path"/);
+		assert.match(items[0].description, /signed with the Full Path \(\/rest\/v1\/sites\?…\) form/);
+		assert.match(items[0].description, /set Signed Path to "Auto" \(it tries both forms\), or to "Relative Path"/);
 	});
 	await check("n8n's HTTP Request node with the ChargePilot credential (legacy uri path)", () => {
 		const { items, error } = nodeResult(run, 'HTTP Request');
