@@ -10,6 +10,7 @@ import type {
 	IWebhookFunctions,
 	IWebhookResponseData,
 } from 'n8n-workflow';
+import * as n8nWorkflow from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
 import { PUSH_CREDENTIAL_TYPE } from '../../credentials/chargepilot';
@@ -31,6 +32,16 @@ interface PushResponse {
 	setHeader(name: string, value: string): unknown;
 	end(body: string): unknown;
 }
+
+/**
+ * The webhook's path, from the Path parameter. n8n 2.x can read it without evaluating an
+ * expression when the node says how (`webhookDescriptionFields`): no expression sandbox per push,
+ * which a burst of pushes otherwise pays for. n8n 1.x has no such helper and takes the expression.
+ */
+const PATH_FIELD: { path: string } =
+	typeof n8nWorkflow.webhookDescriptionFields === 'function' && typeof n8nWorkflow.fromParameter === 'function'
+		? n8nWorkflow.webhookDescriptionFields({ path: n8nWorkflow.fromParameter('path') })
+		: { path: '={{$parameter["path"]}}' };
 
 function respond(response: PushResponse, status: number, body: IDataObject): void {
 	response.statusCode = status;
@@ -57,7 +68,9 @@ export class ChargePilotPushTrigger implements INodeType {
 				name: 'default',
 				httpMethod: 'POST',
 				responseMode: 'onReceived',
-				path: '={{$parameter["path"]}}',
+				// Empty: n8n answers with the node's webhookResponse ({"received": n}), not with its default text.
+				responseData: '',
+				...PATH_FIELD,
 				isFullPath: true,
 			},
 		],
@@ -177,14 +190,18 @@ export class ChargePilotPushTrigger implements INodeType {
 		}
 
 		const { sessions } = parsed;
-		// Answered before the workflow runs, so ChargePilot never waits for it.
-		respond(response, 200, { received: sessions.length });
 		// A push without sessions is acknowledged, but there is nothing to run the workflow on.
-		if (sessions.length === 0) return { noWebhookResponse: true };
+		if (sessions.length === 0) {
+			respond(response, 200, { received: 0 });
+			return { noWebhookResponse: true };
+		}
 
 		const includeHeaders = this.getNodeParameter('options.includeHeaders', false) as boolean;
 		const extra = includeHeaders ? { _headers: safeHeaders(headers) } : {};
 		const items: INodeExecutionData[] = sessions.map((session) => ({ json: { ...session, ...extra } }));
-		return { noWebhookResponse: true, workflowData: [items] };
+		// n8n answers with {"received": n} itself, at once, without waiting for the workflow. n8n 2.x
+		// sends it only once the execution is stored (and, in queue mode, queued): if that fails,
+		// ChargePilot gets a 5xx instead of a 200 for sessions no execution would ever see.
+		return { workflowData: [items], webhookResponse: { received: sessions.length } };
 	}
 }

@@ -64,8 +64,11 @@ describe('valid pushes', () => {
 		const outcome = await push({ raw: AC_SESSION });
 		expect(outcome.status).toBe(200);
 		expect(outcome.json).toEqual({ received: 1 });
-		expect(outcome.response.headers['content-type']).toBe('application/json; charset=utf-8');
-		expect(outcome.result.noWebhookResponse).toBe(true);
+		// n8n sends the answer, not the node: 2.x only after the execution is stored.
+		expect(outcome.answeredBy).toBe('n8n');
+		expect(outcome.response.ended).toBe(false);
+		expect(outcome.result.noWebhookResponse).toBeUndefined();
+		expect(outcome.result.webhookResponse).toEqual({ received: 1 });
 		expect(outcome.result.workflowData).toEqual([[{ json: AC_SESSION }]]);
 	});
 
@@ -270,9 +273,13 @@ describe("n8n's package loader", () => {
 			expect(description?.group).toEqual(['trigger']);
 			expect(description?.inputs).toEqual([]);
 			expect(description?.usableAsTool).toBeUndefined();
+			// The path template (with n8n 2.x's resolver that reads it without an expression sandbox) and an
+			// empty responseData, so n8n answers with the node's {"received": n}.
 			expect(description?.webhooks).toEqual([
-				{ name: 'default', httpMethod: 'POST', responseMode: 'onReceived', path: '={{$parameter["path"]}}', isFullPath: true },
+				expect.objectContaining({ name: 'default', httpMethod: 'POST', responseMode: 'onReceived', responseData: '', path: '={{$parameter["path"]}}', isFullPath: true }),
 			]);
+			const resolvers = Object.getOwnPropertySymbols(description?.webhooks?.[0] ?? {}).map((symbol) => (description?.webhooks?.[0] as unknown as Record<symbol, { path?: { resolve(p: object): unknown } }>)[symbol]);
+			expect(resolvers.map((resolver) => resolver.path?.resolve({ path: 'my-push' }))).toEqual(['my-push']);
 			expect(description?.codex?.categories).toContain('Data & Storage');
 			const iconUrl = description?.iconUrl as { light: string; dark: string };
 			for (const icon of [iconUrl.light, iconUrl.dark]) {

@@ -70,6 +70,8 @@ export interface WebhookOptions {
 export interface WebhookResult {
 	/** What webhook() returned (workflowData: the items that would start an execution). */
 	result: IWebhookResponseData;
+	/** Who wrote the answer: the node itself, or n8n (the node returned `webhookResponse`). */
+	answeredBy: 'node' | 'n8n';
 	status: number;
 	json: IDataObject | undefined;
 	text: string | undefined;
@@ -134,11 +136,17 @@ export async function runWebhook(options: WebhookOptions): Promise<WebhookResult
 	const context = new WebhookContext(workflow, workflowNode, additionalData, 'webhook', webhookData, [], null);
 	const webhook = nodeType.webhook as (this: IWebhookFunctions) => Promise<IWebhookResponseData>;
 	const result = await webhook.call(context);
+	if (!response.ended && !result.noWebhookResponse) {
+		// The node left the answer to n8n (responseMode onReceived): n8n sends `webhookResponse` as
+		// JSON with 200, once it has stored the execution (2.x; 1.x before running it).
+		const text = JSON.stringify(result.webhookResponse ?? { message: 'Workflow was started' });
+		return { result, answeredBy: 'n8n', status: 200, json: JSON.parse(text) as IDataObject, text, response, webhookData };
+	}
 	let json: IDataObject | undefined;
 	try {
 		json = response.body === undefined ? undefined : (JSON.parse(response.body) as IDataObject);
 	} catch {
 		json = undefined;
 	}
-	return { result, status: response.statusCode, json, text: response.body, response, webhookData };
+	return { result, answeredBy: 'node', status: response.statusCode, json, text: response.body, response, webhookData };
 }
