@@ -267,7 +267,7 @@ export function signRequestOptions(
 	const timestamp = String(Math.floor(nowMs / 1000));
 	// A re-run after a 401 gets either what this function returned (n8n's retry) or what it received
 	// before (the ChargePilot node sends the same options again): either way it is on record.
-	const { variant, record } = chooseVariant(signedPathMode(credentials), memoryKey(base.href, apiKey), signingRecord(incoming));
+	const { variant, record } = chooseVariant(signedPathMode(credentials), () => memoryKey(base.href, apiKey), signingRecord(incoming));
 	const signedPath = signedPathFor(url, base, variant);
 	const signature = signWithHashedSecret(hashedSecretOf(apiSecret), method, signedPath, timestamp, body.buffer ?? '');
 	headers[HEADER_API_KEY] = apiKey;

@@ -79,13 +79,18 @@ export function otherVariant(variant: SignedPathVariant): SignedPathVariant {
  * variant was refused, so the other is the better guess for the next request. Only a 401 re-runs a
  * request, and a refused request did nothing, so trying the other variant cannot double a write.
  */
-export function chooseVariant(mode: SignedPathMode, key: string, previous: SigningRecord | undefined): { variant: SignedPathVariant; record: SigningRecord } {
+export function chooseVariant(
+	mode: SignedPathMode,
+	key: string | (() => string),
+	previous: SigningRecord | undefined,
+): { variant: SignedPathVariant; record: SigningRecord } {
 	if (mode !== 'auto') return { variant: mode, record: { mode, tried: [mode] } };
+	const keyText = typeof key === 'function' ? key() : key;
 	if (previous && previous.mode === 'auto' && previous.tried.length > 0) {
 		const variant = otherVariant(previous.tried[previous.tried.length - 1]);
-		remember(key, variant);
+		remember(keyText, variant);
 		return { variant, record: { mode, tried: [...previous.tried, variant] } };
 	}
-	const variant = rememberedVariant(key) ?? 'full';
+	const variant = rememberedVariant(keyText) ?? 'full';
 	return { variant, record: { mode, tried: [variant] } };
 }
