@@ -3,7 +3,7 @@
  * instead of dist/, and the bulk suites run smaller (both set in test/setup-mutation.js).
  * Left out: the suites that check the build or the package (dist/, npm pack, the e2e capture),
  * which a mutant in the sources cannot change, and the sandbox's own tests, which test the
- * emulator, not the package.
+ * emulator, not the package. Each mutant loads only the test files that hold a test covering it.
  * @type {import('jest').Config}
  */
 const base = require('./jest.config');
@@ -11,6 +11,8 @@ const base = require('./jest.config');
 module.exports = {
 	...base,
 	setupFiles: [...base.setupFiles, '<rootDir>/test/setup-mutation.js'],
+	// Loads only the test files that hold a test Stryker asks for (see the file).
+	runner: '<rootDir>/test/harness/mutation-runner.js',
 	testPathIgnorePatterns: [
 		...base.testPathIgnorePatterns,
 		'/test/dist\\.test\\.ts$',
