@@ -4,17 +4,16 @@
  * server that checks the relative form, the first request of a process pays exactly one extra 401,
  * later requests none. Only a 401 switches, and a 401 that both forms get names both.
  */
-import path from 'node:path';
 
 import { OutboundHttp } from '@n8n/backend-network';
 import { Container } from '@n8n/di';
 import type { IHttpRequestOptions, IRequestOptions } from 'n8n-workflow';
 
-import { credentialTest, DIST, loadBuilt, pollTrigger, runNode, searchSites } from '../harness/engine';
+import { credentialTest, loadBuilt, packageModule, pollTrigger, runNode, searchSites } from '../harness/engine';
 import { sandboxCredentials, useSandbox } from '../harness/sandbox';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const memory = require(path.join(DIST, 'credentials/chargepilot/signedPathMemory.js')) as { forgetAll(): void };
+const memory = require(packageModule('credentials/chargepilot/signedPathMemory')) as { forgetAll(): void };
 
 const sandbox = useSandbox({ signedPath: 'relative' }, { signedPath: 'relative' });
 const SITE = 'site-berlin-depot';

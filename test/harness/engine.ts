@@ -29,13 +29,27 @@ import type {
 } from 'n8n-workflow';
 import { ICredentialsHelper, Workflow } from 'n8n-workflow';
 
-export const DIST = path.resolve(__dirname, '..', '..', 'dist');
+const ROOT = path.resolve(__dirname, '..', '..');
+export const DIST = path.join(ROOT, 'dist');
 export const NODE_TYPE = 'n8n-nodes-chargepilot.chargePilot';
+
+/**
+ * Where the engine tests load the package from. By default the built files in dist/ (what n8n
+ * loads from the published package). With CHARGEPILOT_TEST_LOAD=source (set only by
+ * jest.stryker.config.js, for `npm run mutate`) the TypeScript sources instead: Stryker mutates the
+ * sources, and tests that load dist/ would never see a mutant.
+ */
+export const FROM_SOURCE = process.env.CHARGEPILOT_TEST_LOAD === 'source';
+
+/** A module of the package, e.g. `nodes/ChargePilot/ChargePilot.node`, from dist/ or the sources. */
+export function packageModule(relativePath: string): string {
+	return FROM_SOURCE ? path.join(ROOT, relativePath) : path.join(DIST, `${relativePath}.js`);
+}
 
 /* eslint-disable @typescript-eslint/no-require-imports */
 export function loadBuilt(): { nodeType: INodeType; credentialType: ICredentialType } {
-	const { ChargePilot } = require(path.join(DIST, 'nodes/ChargePilot/ChargePilot.node.js'));
-	const { ChargePilotApi } = require(path.join(DIST, 'credentials/ChargePilotApi.credentials.js'));
+	const { ChargePilot } = require(packageModule('nodes/ChargePilot/ChargePilot.node'));
+	const { ChargePilotApi } = require(packageModule('credentials/ChargePilotApi.credentials'));
 	return { nodeType: new ChargePilot(), credentialType: new ChargePilotApi() };
 }
 /* eslint-enable @typescript-eslint/no-require-imports */
@@ -261,7 +275,7 @@ export async function credentialTest(credentials: ICredentialDataDecryptedObject
 
 /* eslint-disable @typescript-eslint/no-require-imports */
 function loadTrigger(): INodeType {
-	const { ChargePilotTrigger } = require(path.join(DIST, 'nodes/ChargePilotTrigger/ChargePilotTrigger.node.js'));
+	const { ChargePilotTrigger } = require(packageModule('nodes/ChargePilotTrigger/ChargePilotTrigger.node'));
 	return new ChargePilotTrigger();
 }
 /* eslint-enable @typescript-eslint/no-require-imports */

@@ -11,7 +11,7 @@ import { WebhookContext } from 'n8n-core';
 import type { ICredentialDataDecryptedObject, ICredentialType, IDataObject, INode, INodeType, IWebhookData, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
 import { NodeHelpers, Workflow } from 'n8n-workflow';
 
-import { DIST, mockAdditionalData, TestCredentialsHelper, TestNodeTypes } from './engine';
+import { DIST, FROM_SOURCE, mockAdditionalData, packageModule, TestCredentialsHelper, TestNodeTypes } from './engine';
 
 export const PUSH_TRIGGER_TYPE = 'n8n-nodes-chargepilot.chargePilotPushTrigger';
 /** The built files, relative to dist/. */
@@ -21,9 +21,9 @@ export const PUSH_CREDENTIAL_FILE = 'credentials/ChargePilotPushApi.credentials.
 /* eslint-disable @typescript-eslint/no-require-imports */
 export function loadPushTrigger(): { nodeType: INodeType; credentialType: ICredentialType } {
 	const nodeFile = path.join(DIST, PUSH_NODE_FILE);
-	if (!existsSync(nodeFile)) throw new Error(`${nodeFile} is missing: run npm run build first`);
-	const { ChargePilotPushTrigger } = require(nodeFile);
-	const { ChargePilotPushApi } = require(path.join(DIST, PUSH_CREDENTIAL_FILE));
+	if (!FROM_SOURCE && !existsSync(nodeFile)) throw new Error(`${nodeFile} is missing: run npm run build first`);
+	const { ChargePilotPushTrigger } = require(packageModule(PUSH_NODE_FILE.replace(/\.js$/, '')));
+	const { ChargePilotPushApi } = require(packageModule(PUSH_CREDENTIAL_FILE.replace(/\.js$/, '')));
 	return { nodeType: new ChargePilotPushTrigger(), credentialType: new ChargePilotPushApi() };
 }
 /* eslint-enable @typescript-eslint/no-require-imports */
