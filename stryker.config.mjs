@@ -1,7 +1,7 @@
 /**
  * Mutation testing (`npm run mutate`; not part of `npm test` or CI: a full run takes hours on two
- * cores). Scope: the signer, the transport and its retry/paging/errors, the node's input checks and
- * router, the polling trigger's memory and the push trigger's key check and body parsing. Results,
+ * cores). Scope: the signer, the transport, the node's input checks and router, the polling
+ * trigger's memory and the push trigger's key check and body parsing. Results,
  * timings and the survivors that remain are in docs/TESTING.md.
  * @type {import('@stryker-mutator/api/core').PartialStrykerOptions}
  */
@@ -16,12 +16,12 @@ export default {
 	},
 	// Each mutant runs only the tests that executed its code in the initial run.
 	coverageAnalysis: 'perTest',
+	// The modules issue 12 names: the credential's signer, the transport, the node's input checks and
+	// router, the polling trigger's memory and the push trigger's key check. (errors.ts, retry.ts and
+	// paging.ts have unit tests of their own; add them here for a longer run.)
 	mutate: [
 		'credentials/chargepilot/**/*.ts',
 		'nodes/client/transport.ts',
-		'nodes/client/errors.ts',
-		'nodes/client/retry.ts',
-		'nodes/client/paging.ts',
 		'nodes/ChargePilot/helpers/validation.ts',
 		'nodes/ChargePilot/actions/router.ts',
 		'nodes/ChargePilotTrigger/pollState.ts',
