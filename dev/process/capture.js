@@ -14,15 +14,16 @@ const path = require('node:path');
 /**
  * Starts a command with stdout (and stderr, unless `stderr: 'inherit'`) going to files. Returns the
  * child and `collect()`, which reads the files once the child has closed and removes them.
- * `detached`: the child leads a new process group.
+ * `detached`: the child leads a new process group. `uid`/`gid`: it runs as another user (it
+ * writes through the descriptors this process opened, so the files need no other owner).
  */
-function spawnToFiles(command, args, { env, cwd, stderr = 'file', detached = false } = {}) {
+function spawnToFiles(command, args, { env, cwd, stderr = 'file', detached = false, uid, gid } = {}) {
 	const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'chargepilot-cmd-'));
 	const files = [path.join(dir, 'out'), path.join(dir, 'err')];
 	const fds = files.map((file) => fs.openSync(file, 'w'));
 	let child;
 	try {
-		child = spawn(command, args, { env, cwd, detached, stdio: ['ignore', fds[0], stderr === 'inherit' ? 'inherit' : fds[1]] });
+		child = spawn(command, args, { env, cwd, detached, uid, gid, stdio: ['ignore', fds[0], stderr === 'inherit' ? 'inherit' : fds[1]] });
 	} catch (error) {
 		fs.rmSync(dir, { recursive: true, force: true });
 		throw error;
