@@ -3,13 +3,27 @@
 /**
  * A command's output through files, not pipes: n8n ends with process.exit() right after printing,
  * and what it had printed into a pipe that this (busy) process had not drained yet was lost (a CI
- * run got half a run back). The files live in a fresh temporary folder that collect() removes.
+ * run got half a run back). The files live in a fresh temporary folder that collect() removes, or
+ * this process when it exits before collecting (Ctrl+C, a watchdog).
  */
 
 const { spawn } = require('node:child_process');
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
+
+/** Capture folders not collected yet: removed when this process exits (Ctrl+C, a watchdog) mid-command. */
+const pending = new Set();
+let exitHooked = false;
+function track(dir) {
+	if (!exitHooked) {
+		exitHooked = true;
+		process.on('exit', () => {
+			for (const left of pending) fs.rmSync(left, { recursive: true, force: true });
+		});
+	}
+	pending.add(dir);
+}
 
 /**
  * Starts a command with stdout (and stderr, unless `stderr: 'inherit'`) going to files. Returns the
@@ -19,6 +33,7 @@ const path = require('node:path');
  */
 function spawnToFiles(command, args, { env, cwd, stderr = 'file', detached = false, uid, gid } = {}) {
 	const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'chargepilot-cmd-'));
+	track(dir);
 	const files = [path.join(dir, 'out'), path.join(dir, 'err')];
 	const fds = files.map((file) => fs.openSync(file, 'w'));
 	let child;
@@ -26,6 +41,7 @@ function spawnToFiles(command, args, { env, cwd, stderr = 'file', detached = fal
 		child = spawn(command, args, { env, cwd, detached, uid, gid, stdio: ['ignore', fds[0], stderr === 'inherit' ? 'inherit' : fds[1]] });
 	} catch (error) {
 		fs.rmSync(dir, { recursive: true, force: true });
+		pending.delete(dir);
 		throw error;
 	} finally {
 		fds.forEach((fd) => fs.closeSync(fd));
@@ -36,6 +52,7 @@ function spawnToFiles(command, args, { env, cwd, stderr = 'file', detached = fal
 			return { stdout, stderr: stderrText };
 		} finally {
 			fs.rmSync(dir, { recursive: true, force: true });
+			pending.delete(dir);
 		}
 	}
 	return { child, collect };
