@@ -6,7 +6,8 @@
 #
 #   --dry-run  say what would be installed and let apt-get simulate it (apt-get install -s; no
 #              update, nothing changed)
-#   --force    treat both packages as missing (to rehearse the install path on a machine that has them)
+#   --force    treat both packages as missing (to rehearse the install path on a machine that has
+#              them; without --dry-run apt-get then upgrades them if the mirror has newer versions)
 #
 # Non-interactive and bounded: `apt-get update` once (5 min limit), then `apt-get install -y
 # --no-install-recommends redis-server postgresql` (15 min limit). The packages' own services are
