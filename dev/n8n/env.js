@@ -60,4 +60,17 @@ function serverEnv(port) {
 	};
 }
 
-module.exports = { HOST, systemPath, n8nEnv, serverEnv };
+/**
+ * What a queue-mode worker (`n8n worker`) adds: it serves no UI or webhooks, only a health server
+ * (/healthz, /healthz/readiness) on `port`, on loopback.
+ */
+function workerEnv(port) {
+	return {
+		QUEUE_HEALTH_CHECK_ACTIVE: 'true',
+		QUEUE_HEALTH_CHECK_PORT: String(port),
+		N8N_WORKER_SERVER_ADDRESS: HOST,
+		N8N_RUNNERS_BROKER_LISTEN_ADDRESS: HOST,
+	};
+}
+
+module.exports = { HOST, systemPath, n8nEnv, serverEnv, workerEnv };

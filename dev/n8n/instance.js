@@ -1,10 +1,11 @@
 'use strict';
 
 /**
- * An n8n instance: one user folder (SQLite, encryption key, this package installed as a community
- * package) of a pinned harness line, and what runs on it: n8n commands (`import:*`, `execute`) and
- * server processes (`n8n start`; a queue-mode worker or webhook processor is another named process
- * with its own port and environment). Processes go through the process manager (dev/process).
+ * An n8n instance: one user folder (SQLite unless `env` says otherwise, encryption key, this
+ * package installed as a community package) of a pinned harness line, and what runs on it: n8n
+ * commands (`import:*`, `execute`) and server processes (`n8n start`, and in queue mode `n8n
+ * worker` and `n8n webhook`: each a named process with its own port and environment; queue.js
+ * puts several instances together). Processes go through the process manager (dev/process).
  */
 
 const fs = require('node:fs');
@@ -14,7 +15,7 @@ const path = require('node:path');
 const { freePort } = require('../ports');
 const { processes: defaultProcesses } = require('../process');
 const { N8nClient } = require('./client');
-const { HOST, n8nEnv, serverEnv } = require('./env');
+const { HOST, n8nEnv, serverEnv, workerEnv } = require('./env');
 const { ensureHarness } = require('./harness');
 const { installPackage } = require('./package');
 const { parseRun } = require('./run-data');
@@ -24,16 +25,17 @@ const { parseRun } = require('./run-data');
  * is installed already). `root`: the instance's folder (default: a new temporary one); the user
  * folder is <root>/user. `encryptionKey`: null keeps the one n8n wrote on its first run.
  * `harness`: an ensureHarness() result (default: ensured here). `version: false` skips asking n8n
- * for its version.
+ * for its version. `env`: variables added for every command and server of the instance (e.g. a
+ * queue-mode database and Redis, queue.js).
  */
 async function createInstance(line, packed, options = {}) {
-	const { root: rootOption, encryptionKey = 'chargepilot-e2e-key', logLevel = 'info', brokerPort, version: askVersion = true, processes = defaultProcesses } = options;
+	const { root: rootOption, encryptionKey = 'chargepilot-e2e-key', logLevel = 'info', brokerPort, version: askVersion = true, processes = defaultProcesses, env: addedEnv = {} } = options;
 	const harness = options.harness ?? (await ensureHarness(line, { processes }));
 	const root = rootOption ?? fs.mkdtempSync(path.join(os.tmpdir(), `chargepilot-e2e-n8n${line}-`));
 	const userFolder = path.join(root, 'user');
 	const nodesDir = path.join(userFolder, '.n8n', 'nodes');
 	const installed = packed ? await installPackage(nodesDir, packed, { processes }) : false;
-	const env = n8nEnv({ harness, userFolder, brokerPort: brokerPort ?? (await freePort()), encryptionKey, logLevel });
+	const env = { ...n8nEnv({ harness, userFolder, brokerPort: brokerPort ?? (await freePort()), encryptionKey, logLevel }), ...addedEnv };
 
 	/**
 	 * Runs an n8n command to its end without blocking this process's event loop (the sandbox it
@@ -101,15 +103,17 @@ async function createInstance(line, packed, options = {}) {
 		},
 
 		/**
-		 * Starts an n8n server process on this user folder (`command`: start, worker, webhook) under
-		 * `name`, on `port` (default: a free one), its output appended to `logFile` (default
-		 * <root>/<name>.log), with `env` added to the instance's; resolves once it answers
-		 * /healthz/readiness (`ready: false`: at once). Returns { proc, port, url, logFile, client }.
+		 * Starts an n8n server process on this user folder (`command`: start, worker, webhook; `args`
+		 * after it, e.g. ['--concurrency=5']) under `name`, on `port` (default: a free one; for a
+		 * worker the port of its health server, the only HTTP it serves), its output appended to
+		 * `logFile` (default <root>/<name>.log), with `env` added to the instance's; resolves once it
+		 * answers /healthz/readiness (`ready: false`: at once). Returns { proc, port, url, logFile, client }.
 		 */
-		async startServer({ name = 'n8n', command = 'start', port, env: extraEnv = {}, logFile, ready = true, readyTimeoutMs = 240_000, log } = {}) {
+		async startServer({ name = 'n8n', command = 'start', args = [], port, env: extraEnv = {}, logFile, ready = true, readyTimeoutMs = 240_000, log } = {}) {
 			const serverPort = port ?? (await freePort());
 			const file = logFile ?? path.join(root, `${name}.log`);
-			const proc = processes.start(name, harness.n8n, [command], { env: { ...env, ...serverEnv(serverPort), ...extraEnv }, cwd: root, logFile: file, log });
+			const portEnv = command === 'worker' ? workerEnv(serverPort) : serverEnv(serverPort);
+			const proc = processes.start(name, harness.n8n, [command, ...args], { env: { ...env, ...portEnv, ...extraEnv }, cwd: root, logFile: file, log });
 			const url = `http://${HOST}:${serverPort}`;
 			const client = new N8nClient(url);
 			const server = { name, proc, port: serverPort, url, logFile: file, client };

@@ -3,7 +3,8 @@
 /**
  * A command's output through files, not pipes: n8n ends with process.exit() right after printing,
  * and what it had printed into a pipe that this (busy) process had not drained yet was lost (a CI
- * run got half a run back). The files live in a fresh temporary folder that collect() removes.
+ * run got half a run back). The files live in a fresh temporary folder that collect() removes, or
+ * this process when it exits before collecting (Ctrl+C, a watchdog).
  */
 
 const { spawn } = require('node:child_process');
@@ -11,20 +12,36 @@ const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
 
+/** Capture folders not collected yet: removed when this process exits (Ctrl+C, a watchdog) mid-command. */
+const pending = new Set();
+let exitHooked = false;
+function track(dir) {
+	if (!exitHooked) {
+		exitHooked = true;
+		process.on('exit', () => {
+			for (const left of pending) fs.rmSync(left, { recursive: true, force: true });
+		});
+	}
+	pending.add(dir);
+}
+
 /**
  * Starts a command with stdout (and stderr, unless `stderr: 'inherit'`) going to files. Returns the
  * child and `collect()`, which reads the files once the child has closed and removes them.
- * `detached`: the child leads a new process group.
+ * `detached`: the child leads a new process group. `uid`/`gid`: it runs as another user (it
+ * writes through the descriptors this process opened, so the files need no other owner).
  */
-function spawnToFiles(command, args, { env, cwd, stderr = 'file', detached = false } = {}) {
+function spawnToFiles(command, args, { env, cwd, stderr = 'file', detached = false, uid, gid } = {}) {
 	const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'chargepilot-cmd-'));
+	track(dir);
 	const files = [path.join(dir, 'out'), path.join(dir, 'err')];
 	const fds = files.map((file) => fs.openSync(file, 'w'));
 	let child;
 	try {
-		child = spawn(command, args, { env, cwd, detached, stdio: ['ignore', fds[0], stderr === 'inherit' ? 'inherit' : fds[1]] });
+		child = spawn(command, args, { env, cwd, detached, uid, gid, stdio: ['ignore', fds[0], stderr === 'inherit' ? 'inherit' : fds[1]] });
 	} catch (error) {
 		fs.rmSync(dir, { recursive: true, force: true });
+		pending.delete(dir);
 		throw error;
 	} finally {
 		fds.forEach((fd) => fs.closeSync(fd));
@@ -35,6 +52,7 @@ function spawnToFiles(command, args, { env, cwd, stderr = 'file', detached = fal
 			return { stdout, stderr: stderrText };
 		} finally {
 			fs.rmSync(dir, { recursive: true, force: true });
+			pending.delete(dir);
 		}
 	}
 	return { child, collect };

@@ -87,15 +87,16 @@ class Proc {
 	}
 
 	/**
-	 * SIGTERM to the process (`group: true`: to its whole group), SIGKILL to the group after
-	 * `graceMs`, then whatever is left of the group. Resolves once all of it is gone.
+	 * `signal` (SIGTERM; e.g. SIGINT for Postgres's fast shutdown) to the process (`group: true`: to
+	 * its whole group), SIGKILL to the group after `graceMs`, then whatever is left of the group.
+	 * Resolves once all of it is gone.
 	 */
-	async stop({ graceMs = 30_000, group = false } = {}) {
+	async stop({ graceMs = 30_000, group = false, signal = 'SIGTERM' } = {}) {
 		if (this.running) {
 			const started = Date.now();
 			this.log(`stopping ${this.name} (PID ${this.pid}) ...`);
-			if (group) signalGroup(this.pid, 'SIGTERM');
-			else signalProcess(this.pid, 'SIGTERM');
+			if (group) signalGroup(this.pid, signal);
+			else signalProcess(this.pid, signal);
 			if (!(await within(this.exited, graceMs))) {
 				this.log(`${this.name} did not stop within ${graceMs / 1000} s; killing process group ${this.pid}`);
 				signalGroup(this.pid, 'SIGKILL');
@@ -154,15 +155,17 @@ class Processes {
 	/**
 	 * Starts a long-running process in its own process group, its output appended to `logFile`.
 	 * `name` is unique among the running processes of this manager ("n8n", "worker-1", ...).
+	 * `uid`/`gid`: run it as another user (e.g. Postgres, which refuses to run as root); the PID
+	 * held is still the process itself, not a wrapper like runuser.
 	 */
-	start(name, command, args, { env = process.env, cwd, logFile, log = this.log }) {
+	start(name, command, args, { env = process.env, cwd, logFile, log = this.log, uid, gid }) {
 		const current = this.named.get(name);
 		if (current && current.running) throw new Error(`a process named ${name} is running already (PID ${current.pid})`);
 		fs.mkdirSync(path.dirname(logFile), { recursive: true });
 		const fd = fs.openSync(logFile, 'a');
 		let child;
 		try {
-			child = spawn(command, args, { cwd, env, stdio: ['ignore', fd, fd], detached: true });
+			child = spawn(command, args, { cwd, env, uid, gid, stdio: ['ignore', fd, fd], detached: true });
 		} finally {
 			fs.closeSync(fd);
 		}
@@ -181,10 +184,11 @@ class Processes {
 	 * (dev/process/capture.js); resolves with { status, stdout, stderr, ms, timedOut }. The group is
 	 * killed after `timeoutMs`, and what is left of it after the command exits. `stderr: 'inherit'`
 	 * shows stderr (e.g. npm's progress) instead of capturing it. `onStart(child)` sees the child.
+	 * `uid`/`gid`: run it as another user.
 	 */
-	async run(command, args, { env = process.env, cwd, timeoutMs = 15 * 60_000, stderr = 'file', onStart } = {}) {
+	async run(command, args, { env = process.env, cwd, timeoutMs = 15 * 60_000, stderr = 'file', onStart, uid, gid } = {}) {
 		const started = Date.now();
-		const { child, collect } = spawnToFiles(command, args, { env, cwd, stderr, detached: true });
+		const { child, collect } = spawnToFiles(command, args, { env, cwd, stderr, detached: true, uid, gid });
 		const proc = this.track(new Proc({ name: path.basename(command), child, logFile: null, log: () => {} }));
 		if (onStart) onStart(child);
 		let timedOut = false;

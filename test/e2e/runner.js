@@ -4,15 +4,21 @@
  * The skeleton every end-to-end suite shares: its command line (`--lines 2,1`, `--keep`), the
  * package packed once, and for each n8n line a fresh instance (dev/n8n) with the packed package,
  * the sandbox if the suite wants one, a watchdog, one report line per check and clean-up on every
- * exit path (Ctrl+C included). A suite gives only what happens on one line:
+ * exit path (Ctrl+C and the watchdog included: processes stopped, temporary folders removed). A
+ * suite gives only what happens on one line:
  *
  *   runSuite({ name: 'poll e2e', sandbox: { eventCount: 500 }, maxMsPerLine: 14 * 60_000,
  *     async line({ line, instance, sandbox, check, startN8n, signIn }) { ... } });
+ *
+ * A suite that builds its own instances (queue mode: several processes) says `instance: false` and
+ * gets `packed` and `root`, an empty temporary folder of the line, instead; `lines: [2]` limits it
+ * to the lines it supports (others asked for are skipped with a note).
  *
  * Prints one line per check and closes with "N passed, N failed" (exit code 0 only when all passed).
  */
 
 const fs = require('node:fs');
+const os = require('node:os');
 const path = require('node:path');
 
 const { readOptions, runCommand } = require('../../dev/cli');
@@ -33,14 +39,18 @@ function e2eArgs(argv) {
 	return { lines, keep: values.keep, help: values.help };
 }
 
-/** One line per check; `summary()` prints the closing "N passed, N failed" and gives the exit code. */
+/**
+ * One line per check; `summary()` prints the closing "N passed, N failed" and gives the exit code.
+ * A check whose function returns a string (e.g. the counts it measured) prints it below its line.
+ */
 function createReport() {
 	const counts = { passed: 0, failed: 0 };
 	async function check(label, fn) {
 		try {
-			await fn();
+			const detail = await fn();
 			counts.passed++;
 			console.log(`  ok   ${label}`);
+			if (typeof detail === 'string' && detail) console.log(`       ${detail.split('\n').join('\n       ')}`);
 		} catch (error) {
 			counts.failed++;
 			console.log(`  FAIL ${label}\n       ${String(error.message).split('\n').join('\n       ')}`);
@@ -57,11 +67,26 @@ function createReport() {
 	return { check, fail, summary, counts };
 }
 
+/** Temporary folders to remove however this process ends (unless --keep), synchronously on 'exit'. */
+const temporary = new Set();
+let temporaryHooked = false;
+function removeOnExit(folder) {
+	if (!temporaryHooked) {
+		temporaryHooked = true;
+		// After the process manager's own exit hook has killed every group it started.
+		process.on('exit', () => {
+			for (const dir of temporary) fs.rmSync(dir, { recursive: true, force: true, maxRetries: 5 });
+		});
+	}
+	temporary.add(folder);
+}
+
 /**
  * Runs a suite. `sandbox`: options of the sandbox started for each line (none when absent);
- * `maxMsPerLine`: the watchdog; `needsFiles`: paths the packed package must contain.
+ * `maxMsPerLine`: the watchdog; `needsFiles`: paths the packed package must contain; `lines`: the
+ * n8n lines the suite supports; `instance: false`: no instance, `root` and `packed` instead.
  */
-function runSuite({ name, sandbox: sandboxOptions, maxMsPerLine = 20 * 60_000, needsFiles = [], line: runLine }) {
+function runSuite({ name, sandbox: sandboxOptions, maxMsPerLine = 20 * 60_000, needsFiles = [], lines: supported = [2, 1], instance: withInstance = true, line: runLine }) {
 	const usage = `Usage: node ${path.relative(process.cwd(), process.argv[1])} [--lines 2,1] [--keep]   (after npm run build)
   --lines   n8n lines to run (default 2,1, or E2E_LINES)
   --keep    keep the n8n user folders
@@ -74,19 +99,30 @@ function runSuite({ name, sandbox: sandboxOptions, maxMsPerLine = 20 * 60_000, n
 		const sandbox = sandboxOptions ? await startSandbox(sandboxOptions) : undefined;
 		const servers = [];
 		let instance;
+		let root;
 		let stopWatchdog = () => {};
 		try {
-			instance = await createInstance(line, packed);
+			if (withInstance) {
+				instance = await createInstance(line, packed);
+				if (!keep) removeOnExit(instance.root);
+			} else {
+				root = fs.mkdtempSync(path.join(os.tmpdir(), `chargepilot-e2e-${name.replace(/[^a-z0-9]+/gi, '-')}-n8n${line}-`));
+				if (!keep) removeOnExit(root);
+			}
 			stopWatchdog = processes.watchdog(maxMsPerLine, () => {
-				console.log(`FAIL: the ${name} took longer than ${maxMsPerLine / 1000} s on line ${line}; n8n stopped`);
+				console.log(`FAIL: the ${name} took longer than ${maxMsPerLine / 1000} s on line ${line}; every process it started is killed`);
 				process.exit(1);
 			});
-			console.log(`\nn8n ${instance.version} (line ${line}), user folder ${instance.userFolder}${sandbox ? `, sandbox ${sandbox.baseUrl}` : ''}`);
+			if (instance) console.log(`\nn8n ${instance.version} (line ${line}), user folder ${instance.userFolder}${sandbox ? `, sandbox ${sandbox.baseUrl}` : ''}`);
+			else console.log(`\nline ${line}, folder ${root}${sandbox ? `, sandbox ${sandbox.baseUrl}` : ''}`);
 			await runLine({
 				line,
 				instance,
+				root,
+				packed,
 				sandbox,
 				check: report.check,
+				fail: report.fail,
 				/**
 				 * `n8n start` on this instance (`port`: default a free one; `env` added), logging at debug
 				 * (so its log would show a leaked key: the nodes log refusals at debug); stopped after the line.
@@ -112,16 +148,21 @@ function runSuite({ name, sandbox: sandboxOptions, maxMsPerLine = 20 * 60_000, n
 			stopWatchdog();
 			if (sandbox) await sandbox.close();
 			if (instance && !keep) instance.cleanup();
+			if (root && !keep) fs.rmSync(root, { recursive: true, force: true, maxRetries: 5 });
+			else if (root) console.log(`  --keep: ${root} left in place`);
 		}
 		console.log(`  n8n ${instance?.version ?? `line ${line}`}: ${seconds(started)} s`);
 	}
 
 	async function main(argv) {
-		const { lines, keep, help } = e2eArgs(argv);
+		const { lines: asked, keep, help } = e2eArgs(argv);
 		if (help) {
 			process.stdout.write(usage);
 			return 0;
 		}
+		const lines = asked.filter((line) => supported.includes(line));
+		for (const line of asked.filter((l) => !supported.includes(l))) console.log(`${name}: line ${line} skipped (the suite runs on line ${supported.join(', ')} only)`);
+		if (!lines.length) return 0;
 		for (const signal of ['SIGINT', 'SIGTERM']) {
 			process.once(signal, () => {
 				console.log(`\n${signal}: stopping`);

@@ -58,6 +58,20 @@ describe('e2e output capture', () => {
 		expect(parseRun('no run here\n')).toBeUndefined();
 	});
 
+	it('removes the output folder of a command still running when this process exits (Ctrl+C, a watchdog)', async () => {
+		const capture = require.resolve('../../../dev/process/capture');
+		const script = `
+const { spawnToFiles } = require(${JSON.stringify(capture)});
+const { child } = spawnToFiles(process.execPath, ['-e', 'setTimeout(() => {}, 60000)'], {});
+child.unref();
+setTimeout(() => { console.log(require('node:fs').readdirSync(process.env.TMPDIR).length); process.kill(child.pid, 'SIGKILL'); process.exit(130); }, 200);
+`;
+		const result = await runCaptured(process.execPath, ['-e', script], { env: process.env, cwd: __dirname, timeoutMs: 30_000 });
+		expect(result.status).toBe(130);
+		expect(Number(result.stdout)).toBeGreaterThanOrEqual(1); // its capture folder existed
+		expect(fs.readdirSync(tmp)).toEqual([]);
+	});
+
 	it('kills a command that outlives its time limit', async () => {
 		const result = await runCaptured(process.execPath, ['-e', 'setTimeout(() => {}, 60000)'], { env: process.env, cwd: __dirname, timeoutMs: 300 });
 		expect(result.status).toBe(128);

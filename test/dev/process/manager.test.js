@@ -103,3 +103,24 @@ test('the watchdog kills every group and reports', async () => {
 	await new Promise((resolve) => setTimeout(resolve, 300));
 	expect(cancelled).not.toHaveBeenCalled();
 });
+
+test('stop() sends the signal it is given (SIGINT: e.g. the fast shutdown of Postgres)', async () => {
+	const logFile = path.join(dir, 'signal.log');
+	const proc = processes.start('signal', process.execPath, ['-e', "process.on('SIGINT', () => { console.log('got SIGINT'); process.exit(0); }); process.on('SIGTERM', () => {}); console.log('up'); setInterval(() => {}, 1000)"], { logFile });
+	await proc.waitReady(() => fs.readFileSync(logFile, 'utf8').includes('up'), { timeoutMs: 10_000, intervalMs: 50 });
+	await proc.stop({ signal: 'SIGINT', graceMs: 5000 });
+	expect(proc.exitInfo).toMatchObject({ code: 0 });
+	expect(fs.readFileSync(logFile, 'utf8')).toContain('got SIGINT');
+});
+
+const asRoot = typeof process.getuid === 'function' && process.getuid() === 0;
+(asRoot ? test : test.skip)('start() and run() run a process as another user (uid/gid), holding its own PID', async () => {
+	const done = await processes.run(process.execPath, ['-e', 'console.log(process.getuid() + " " + process.getgid())'], { uid: 65534, gid: 65534, cwd: '/', timeoutMs: 10_000 });
+	expect(done).toMatchObject({ status: 0, stdout: '65534 65534\n' });
+	const logFile = path.join(dir, 'other-user.log');
+	const proc = processes.start('other-user', process.execPath, ['-e', 'console.log("uid " + process.getuid() + " pid " + process.pid); setInterval(() => {}, 1000)'], { uid: 65534, gid: 65534, cwd: '/', logFile });
+	await proc.waitReady(() => fs.readFileSync(logFile, 'utf8').includes('uid'), { timeoutMs: 10_000, intervalMs: 50 });
+	expect(fs.readFileSync(logFile, 'utf8')).toContain(`uid 65534 pid ${proc.pid}`);
+	await proc.stop({ graceMs: 5000 });
+	expect(isAlive(proc.pid)).toBe(false);
+});
