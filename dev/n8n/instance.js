@@ -24,16 +24,16 @@ const { parseRun } = require('./run-data');
  * is installed already). `root`: the instance's folder (default: a new temporary one); the user
  * folder is <root>/user. `encryptionKey`: null keeps the one n8n wrote on its first run.
  * `harness`: an ensureHarness() result (default: ensured here). `version: false` skips asking n8n
- * for its version.
+ * for its version. `baseEnv`: the environment n8n's variables are added to (default process.env).
  */
 async function createInstance(line, packed, options = {}) {
-	const { root: rootOption, encryptionKey = 'chargepilot-e2e-key', logLevel = 'info', brokerPort, version: askVersion = true, processes = defaultProcesses } = options;
+	const { root: rootOption, encryptionKey = 'chargepilot-e2e-key', logLevel = 'info', brokerPort, version: askVersion = true, baseEnv = process.env, processes = defaultProcesses } = options;
 	const harness = options.harness ?? (await ensureHarness(line, { processes }));
 	const root = rootOption ?? fs.mkdtempSync(path.join(os.tmpdir(), `chargepilot-e2e-n8n${line}-`));
 	const userFolder = path.join(root, 'user');
 	const nodesDir = path.join(userFolder, '.n8n', 'nodes');
 	const installed = packed ? await installPackage(nodesDir, packed, { processes }) : false;
-	const env = n8nEnv({ harness, userFolder, brokerPort: brokerPort ?? (await freePort()), encryptionKey, logLevel });
+	const env = n8nEnv({ harness, userFolder, brokerPort: brokerPort ?? (await freePort()), encryptionKey, logLevel, base: baseEnv });
 
 	/**
 	 * Runs an n8n command to its end without blocking this process's event loop (the sandbox it
