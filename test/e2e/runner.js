@@ -2,9 +2,11 @@
 
 /**
  * The skeleton every end-to-end suite shares: its command line (`--lines 2,1`, `--keep`), the
- * package packed once, and for each n8n line a fresh instance (dev/n8n) with the packed package,
- * the sandbox if the suite wants one, a watchdog, one report line per check and clean-up on every
- * exit path (Ctrl+C included). A suite gives only what happens on one line:
+ * package packed once, and for each n8n line a fresh instance (dev/n8n) with the packed package
+ * (or without it, for a suite that installs it itself), the sandbox if the suite wants one, a
+ * watchdog, one report line per check and clean-up on every exit path (Ctrl+C and the watchdog
+ * included: processes by their groups, the temporary folders). A suite gives only what happens on
+ * one line:
  *
  *   runSuite({ name: 'poll e2e', sandbox: { eventCount: 500 }, maxMsPerLine: 14 * 60_000,
  *     async line({ line, instance, sandbox, check, startN8n, signIn }) { ... } });
@@ -59,15 +61,26 @@ function createReport() {
 
 /**
  * Runs a suite. `sandbox`: options of the sandbox started for each line (none when absent);
- * `maxMsPerLine`: the watchdog; `needsFiles`: paths the packed package must contain.
+ * `maxMsPerLine`: the watchdog; `needsFiles`: paths the packed package must contain;
+ * `preinstall: false`: the instance starts without the package (the suite gets `packed` and
+ * installs it its own way); `baseEnv`: the environment n8n's variables are added to (default
+ * process.env). Whatever the suite keeps under `instance.root` is removed with the instance.
  */
-function runSuite({ name, sandbox: sandboxOptions, maxMsPerLine = 20 * 60_000, needsFiles = [], line: runLine }) {
+function runSuite({ name, sandbox: sandboxOptions, maxMsPerLine = 20 * 60_000, needsFiles = [], preinstall = true, baseEnv, line: runLine }) {
 	const usage = `Usage: node ${path.relative(process.cwd(), process.argv[1])} [--lines 2,1] [--keep]   (after npm run build)
   --lines   n8n lines to run (default 2,1, or E2E_LINES)
   --keep    keep the n8n user folders
 `;
 	const report = createReport();
 	const seconds = (since) => Math.round((Date.now() - since) / 1000);
+	/** Temporary folders of this run: removed on every exit path (after the process groups are killed), unless --keep. */
+	const temporary = new Set();
+	let keepFolders = false;
+	process.on('exit', () => {
+		processes.killAllNow();
+		if (keepFolders) return;
+		for (const dir of temporary) fs.rmSync(dir, { recursive: true, force: true, maxRetries: 3 });
+	});
 
 	async function oneLine(line, packed, keep) {
 		const started = Date.now();
@@ -76,7 +89,8 @@ function runSuite({ name, sandbox: sandboxOptions, maxMsPerLine = 20 * 60_000, n
 		let instance;
 		let stopWatchdog = () => {};
 		try {
-			instance = await createInstance(line, packed);
+			instance = await createInstance(line, preinstall ? packed : undefined, { baseEnv });
+			temporary.add(instance.root);
 			stopWatchdog = processes.watchdog(maxMsPerLine, () => {
 				console.log(`FAIL: the ${name} took longer than ${maxMsPerLine / 1000} s on line ${line}; n8n stopped`);
 				process.exit(1);
@@ -85,6 +99,7 @@ function runSuite({ name, sandbox: sandboxOptions, maxMsPerLine = 20 * 60_000, n
 			await runLine({
 				line,
 				instance,
+				packed,
 				sandbox,
 				check: report.check,
 				/**
@@ -111,7 +126,10 @@ function runSuite({ name, sandbox: sandboxOptions, maxMsPerLine = 20 * 60_000, n
 			await processes.stopAll();
 			stopWatchdog();
 			if (sandbox) await sandbox.close();
-			if (instance && !keep) instance.cleanup();
+			if (instance && !keep) {
+				instance.cleanup();
+				temporary.delete(instance.root);
+			}
 		}
 		console.log(`  n8n ${instance?.version ?? `line ${line}`}: ${seconds(started)} s`);
 	}
@@ -122,6 +140,7 @@ function runSuite({ name, sandbox: sandboxOptions, maxMsPerLine = 20 * 60_000, n
 			process.stdout.write(usage);
 			return 0;
 		}
+		keepFolders = keep;
 		for (const signal of ['SIGINT', 'SIGTERM']) {
 			process.once(signal, () => {
 				console.log(`\n${signal}: stopping`);
@@ -131,6 +150,7 @@ function runSuite({ name, sandbox: sandboxOptions, maxMsPerLine = 20 * 60_000, n
 		}
 		const started = Date.now();
 		const packed = await packPackage();
+		temporary.add(path.dirname(packed.tarball));
 		console.log(`packed ${packed.filename} (${packed.files.length} files)`);
 		try {
 			const missing = needsFiles.filter((file) => !packed.files.includes(file));
