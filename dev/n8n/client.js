@@ -35,8 +35,22 @@ class N8nClient {
 	 * give, none otherwise), anything else as JSON. Resolves { status, headers, text, json, cookie,
 	 * ms } for any HTTP status (`json` undefined when the body is not JSON, `cookie` the n8n-auth
 	 * cookie n8n set, if any); rejects when n8n does not answer within `timeoutMs`.
+	 *
+	 * n8n answers 503 "Database is not ready!" before any route runs while its database check fails
+	 * (1.x early after start; 2.x whenever a ping, every 2 s, takes longer than 5 s, as it can on a
+	 * busy machine, until the next one passes). Such a request did nothing, so it is sent again
+	 * every `notReadyRetryEveryMs`, for up to `notReadyWaitMs`.
 	 */
-	async request(method, urlPath, { body, headers = {}, cookie, timeoutMs = this.timeoutMs } = {}) {
+	async request(method, urlPath, options = {}) {
+		const { notReadyWaitMs = 60_000, notReadyRetryEveryMs = 500 } = options;
+		for (const until = Date.now() + notReadyWaitMs; ; await sleep(notReadyRetryEveryMs)) {
+			const res = await this.requestOnce(method, urlPath, options);
+			if (!(res.status === 503 && res.json?.message === 'Database is not ready!') || Date.now() > until) return res;
+		}
+	}
+
+	/** One request, sent once (see request()). */
+	async requestOnce(method, urlPath, { body, headers = {}, cookie, timeoutMs = this.timeoutMs } = {}) {
 		const all = { accept: 'application/json', ...headers };
 		if (cookie) all.cookie = cookie;
 		let payload;

@@ -26,16 +26,17 @@ const { parseRun } = require('./run-data');
  * folder is <root>/user. `encryptionKey`: null keeps the one n8n wrote on its first run.
  * `harness`: an ensureHarness() result (default: ensured here). `version: false` skips asking n8n
  * for its version. `env`: variables added for every command and server of the instance (e.g. a
- * queue-mode database and Redis, queue.js).
+ * queue-mode database and Redis, queue.js). `baseEnv`: the environment n8n's variables are added to
+ * (default process.env).
  */
 async function createInstance(line, packed, options = {}) {
-	const { root: rootOption, encryptionKey = 'chargepilot-e2e-key', logLevel = 'info', brokerPort, version: askVersion = true, processes = defaultProcesses, env: addedEnv = {} } = options;
+	const { root: rootOption, encryptionKey = 'chargepilot-e2e-key', logLevel = 'info', brokerPort, version: askVersion = true, baseEnv = process.env, processes = defaultProcesses, env: addedEnv = {} } = options;
 	const harness = options.harness ?? (await ensureHarness(line, { processes }));
 	const root = rootOption ?? fs.mkdtempSync(path.join(os.tmpdir(), `chargepilot-e2e-n8n${line}-`));
 	const userFolder = path.join(root, 'user');
 	const nodesDir = path.join(userFolder, '.n8n', 'nodes');
 	const installed = packed ? await installPackage(nodesDir, packed, { processes }) : false;
-	const env = { ...n8nEnv({ harness, userFolder, brokerPort: brokerPort ?? (await freePort()), encryptionKey, logLevel }), ...addedEnv };
+	const env = { ...n8nEnv({ harness, userFolder, brokerPort: brokerPort ?? (await freePort()), encryptionKey, logLevel, base: baseEnv }), ...addedEnv };
 
 	/**
 	 * Runs an n8n command to its end without blocking this process's event loop (the sandbox it

@@ -2,8 +2,8 @@
 
 /**
  * The skeleton every end-to-end suite shares: its command line (`--lines 2,1`, `--keep`), the
- * package packed once, and for each n8n line a fresh instance (dev/n8n) with the packed package,
- * the sandbox if the suite wants one, a watchdog, one report line per check and clean-up on every
+ * package packed once, and for each n8n line a fresh instance (dev/n8n) with the packed package
+ * (or without it, for a suite that installs it itself), the sandbox if the suite wants one, a watchdog, one report line per check and clean-up on every
  * exit path (Ctrl+C and the watchdog included: processes stopped, temporary folders removed). A
  * suite gives only what happens on one line:
  *
@@ -84,9 +84,12 @@ function removeOnExit(folder) {
 /**
  * Runs a suite. `sandbox`: options of the sandbox started for each line (none when absent);
  * `maxMsPerLine`: the watchdog; `needsFiles`: paths the packed package must contain; `lines`: the
- * n8n lines the suite supports; `instance: false`: no instance, `root` and `packed` instead.
+ * n8n lines the suite supports; `instance: false`: no instance, `root` and `packed` instead;
+ * `preinstall: false`: the instance starts without the package (the suite gets `packed` and
+ * installs it its own way); `baseEnv`: the environment n8n's variables are added to (default
+ * process.env). Whatever the suite keeps under `instance.root` is removed with the instance.
  */
-function runSuite({ name, sandbox: sandboxOptions, maxMsPerLine = 20 * 60_000, needsFiles = [], lines: supported = [2, 1], instance: withInstance = true, line: runLine }) {
+function runSuite({ name, sandbox: sandboxOptions, maxMsPerLine = 20 * 60_000, needsFiles = [], lines: supported = [2, 1], instance: withInstance = true, preinstall = true, baseEnv, line: runLine }) {
 	const usage = `Usage: node ${path.relative(process.cwd(), process.argv[1])} [--lines 2,1] [--keep]   (after npm run build)
   --lines   n8n lines to run (default 2,1, or E2E_LINES)
   --keep    keep the n8n user folders
@@ -103,7 +106,7 @@ function runSuite({ name, sandbox: sandboxOptions, maxMsPerLine = 20 * 60_000, n
 		let stopWatchdog = () => {};
 		try {
 			if (withInstance) {
-				instance = await createInstance(line, packed);
+				instance = await createInstance(line, preinstall ? packed : undefined, { baseEnv });
 				if (!keep) removeOnExit(instance.root);
 			} else {
 				root = fs.mkdtempSync(path.join(os.tmpdir(), `chargepilot-e2e-${name.replace(/[^a-z0-9]+/gi, '-')}-n8n${line}-`));
@@ -172,6 +175,7 @@ function runSuite({ name, sandbox: sandboxOptions, maxMsPerLine = 20 * 60_000, n
 		}
 		const started = Date.now();
 		const packed = await packPackage();
+		removeOnExit(path.dirname(packed.tarball));
 		console.log(`packed ${packed.filename} (${packed.files.length} files)`);
 		try {
 			const missing = needsFiles.filter((file) => !packed.files.includes(file));

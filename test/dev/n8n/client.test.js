@@ -2,8 +2,9 @@
 
 /**
  * The n8n REST client (dev/n8n/client.js) against a small stand-in for n8n's HTTP side: bodies as
- * n8n receives them, the owner set-up retried while the REST routes are not mounted yet (1.x), the
- * login cookie on /rest, the API key on /api/v1, readiness and time limits.
+ * n8n receives them, the owner set-up retried while the REST routes are not mounted yet (1.x), a
+ * request sent again while n8n's database is not ready, the login cookie on /rest, the API key on
+ * /api/v1, readiness and time limits.
  */
 
 const http = require('node:http');
@@ -15,6 +16,7 @@ let server;
 let url;
 let seen;
 let setupCalls;
+let notReadyCalls;
 
 beforeAll(async () => {
 	server = http.createServer((req, res) => {
@@ -46,6 +48,11 @@ beforeAll(async () => {
 				return json(200, { data: [{ id: 'w1' }] });
 			}
 			if (req.url === '/slow') return setTimeout(() => json(200, {}), 2000).unref();
+			if (req.url === '/rest/db-blip') {
+				notReadyCalls++;
+				return notReadyCalls < 3 ? json(503, { code: 503, message: 'Database is not ready!' }) : json(200, { data: 'done' });
+			}
+			if (req.url === '/rest/down') return json(503, { code: 503, message: 'Service down' });
 			res.writeHead(200, { 'content-type': 'text/plain' });
 			return res.end('not json');
 		});
@@ -60,6 +67,7 @@ afterAll(async () => {
 beforeEach(() => {
 	seen = [];
 	setupCalls = 0;
+	notReadyCalls = 0;
 });
 
 test('bodies: objects as JSON, strings and Buffers as they are (no Content-Type of its own)', async () => {
@@ -96,6 +104,18 @@ test('owner set-up (retried while 404), cookie on /rest, API key on /api/v1', as
 	expect(await client.login('o@example.com', 'wrong')).toBeNull();
 	expect(client.cookie).toBe('n8n-auth=abc123');
 	expect(await client.login('o@example.com', 'right')).toBe('n8n-auth=fromlogin');
+});
+
+test('n8n\'s 503 "Database is not ready!" (answered before any route runs) is sent again; any other 503 is returned', async () => {
+	const client = new N8nClient(url);
+	const res = await client.request('POST', '/rest/db-blip', { body: { name: 'n8n-nodes-x' }, notReadyRetryEveryMs: 10 });
+	expect([res.status, res.json]).toEqual([200, { data: 'done' }]);
+	expect(seen.map((r) => [r.method, r.url, r.body])).toEqual(Array(3).fill(['POST', '/rest/db-blip', '{"name":"n8n-nodes-x"}']));
+	notReadyCalls = 0;
+	const short = await client.request('GET', '/rest/db-blip', { notReadyWaitMs: 0 });
+	expect(short.status).toBe(503);
+	expect((await client.request('GET', '/rest/down')).status).toBe(503);
+	expect(seen.filter((r) => r.url === '/rest/down')).toHaveLength(1);
 });
 
 test('a refused owner set-up throws with the status', async () => {

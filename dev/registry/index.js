@@ -1,0 +1,17 @@
+'use strict';
+
+/**
+ * A local npm registry for tests that install this package the way n8n's Settings → Community
+ * Nodes does: the pinned verdaccio (install.js) started per test (verdaccio.js), a proxy that
+ * serves registry.npmjs.org from it with a per-run test CA (proxy.js, dev/tls), the variables and
+ * .npmrc that point n8n and its npm at that proxy (npm-env.js), and variants of the packed package
+ * to publish (tarball.js).
+ */
+
+module.exports = {
+	...require('./install'),
+	...require('./verdaccio'),
+	...require('./proxy'),
+	...require('./npm-env'),
+	...require('./tarball'),
+};
