@@ -60,4 +60,18 @@ function serverEnv(port) {
 	};
 }
 
-module.exports = { HOST, systemPath, n8nEnv, serverEnv };
+/**
+ * What a server adds when a person or a browser test uses its editor: no announcement banners or
+ * "what's new" modals, and none of the editor's calls out of this machine (the verified
+ * community-node list from api.n8n.io, the AI assistant).
+ */
+function editorEnv() {
+	return {
+		N8N_DYNAMIC_BANNERS_ENABLED: 'false',
+		N8N_VERSION_NOTIFICATIONS_WHATS_NEW_ENABLED: 'false',
+		N8N_VERIFIED_PACKAGES_ENABLED: 'false',
+		N8N_AI_ENABLED: 'false',
+	};
+}
+
+module.exports = { HOST, systemPath, n8nEnv, serverEnv, editorEnv };
