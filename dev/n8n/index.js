@@ -3,8 +3,8 @@
 /**
  * Real n8n for tests and tools: the pinned installs (harness.js), this package packed and
  * installed (package.js), instances with their commands and server processes (instance.js), the
- * environment they run in (env.js), a client for their HTTP side (client.js) and what `execute`
- * prints (run-data.js).
+ * environment they run in (env.js), a client for their HTTP side (client.js), what `execute`
+ * prints and what executions hold (run-data.js), and their SQLite database (database.js).
  */
 
 module.exports = {
@@ -14,4 +14,5 @@ module.exports = {
 	...require('./env'),
 	...require('./client'),
 	...require('./run-data'),
+	...require('./database'),
 };
