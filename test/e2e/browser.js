@@ -167,6 +167,22 @@ async function closeToasts(page) {
 }
 
 /**
+ * Closes toasts until none has shown for `settleMs` (n8n's "Node executed successfully" comes a
+ * moment after the result), at most `timeout`: for pictures without them.
+ */
+async function settleToasts(page, { settleMs = 1000, timeout = 10_000 } = {}) {
+	const until = Date.now() + timeout;
+	let quietSince = Date.now();
+	while (Date.now() < until) {
+		if (await page.locator('.el-notification:visible').count()) {
+			await closeToasts(page);
+			quietSince = Date.now();
+		} else if (Date.now() - quietSince >= settleMs) return;
+		await sleep(150);
+	}
+}
+
+/**
  * Screenshots into `dir` as NN-<name>.png, numbered in the order taken; `clear()` removes the ones
  * an earlier run left (only NN-*.png).
  */
@@ -186,4 +202,4 @@ function screenshotFolder(dir) {
 	};
 }
 
-module.exports = { CHROMIUM_ARGS, launchBrowser, tid, expectText, expectCount, visibleTexts, pickOption, readOutputTable, column, closeToasts, screenshotFolder, sleep };
+module.exports = { CHROMIUM_ARGS, launchBrowser, tid, expectText, expectCount, visibleTexts, pickOption, readOutputTable, column, closeToasts, settleToasts, screenshotFolder, sleep };

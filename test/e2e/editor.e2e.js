@@ -30,7 +30,7 @@ const path = require('node:path');
 
 const { editorEnv } = require('../../dev/n8n');
 const { REPO } = require('../../dev/paths');
-const { closeToasts, column, expectCount, expectText, launchBrowser, pickOption, readOutputTable, screenshotFolder, sleep, tid, visibleTexts } = require('./browser');
+const { closeToasts, column, expectCount, expectText, launchBrowser, pickOption, readOutputTable, screenshotFolder, settleToasts, sleep, tid, visibleTexts } = require('./browser');
 const { OWNER, runSuite } = require('./runner');
 
 /** The whole run (n8n's first start with its migrations included); killed after this. */
@@ -214,7 +214,7 @@ async function sitesNode({ page, sandbox, note, shot }) {
 	note(`Execute step: "${count}", table rows ${names.join(', ')}`);
 	const seen = sandbox.requests.slice(mark);
 	assert.ok(seen.some((r) => r.target === '/rest/v1/sites' && r.status === 200 && r.auth.ok), `sandbox: ${describeRequests(seen)}`);
-	await closeToasts(page);
+	await settleToasts(page);
 	await shot('sites-output');
 }
 
@@ -289,7 +289,7 @@ async function eventsNode({ page, sandbox, note, shot }) {
 		await page.locator(tid(button)).first().evaluate((element) => element.click()).catch(() => {});
 		await sleep(300);
 	}
-	await closeToasts(page);
+	await settleToasts(page);
 	await expectText(page.locator('body'), `${EVENT_LIMIT} items`, { what: 'item count on the canvas' });
 	note(`canvas: ${(await visibleTexts(nodes)).join(' | ')}, "${EVENT_LIMIT} items" on the connection`);
 	await shot('events-canvas');
