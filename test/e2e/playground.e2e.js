@@ -12,7 +12,8 @@
  *     itself now fails); stopped with SIGTERM
  *   3 `--smoke` again on that state: still exit code 0 (the self-check runs its own copies), and
  *     the demo was not imported over the user's change
- *   4 the database afterwards: the change is there; no self-check copy is left
+ *   4 the database afterwards: the change is there; no self-check copy is left, not even those a
+ *     self-check killed half-way would have left (planted in step 2)
  *
  * Its own state folder and free ports, so it runs beside a user's playground and other suites.
  *   node test/e2e/playground.e2e.js [--keep]   (after npm run build)
@@ -129,6 +130,13 @@ async function main(argv) {
 			assert.equal(execution.status, 'error', `the changed demo ran with status ${execution.status}`);
 			const message = execution.data.resultData.error?.message ?? '';
 			console.log(`         demo saved with the trigger "Start here" and Charging Event of "site-that-does-not-exist"; running it now ends in "${execution.status}": ${message.slice(0, 120)}`);
+			// What a self-check killed half-way would leave: the next one removes it (checked in step 4).
+			const leftover = await client.rest('POST', '/workflows', { name: `${SELF_CHECK}: left over (temporary)`, nodes: [], connections: {}, settings: {}, active: false });
+			const archived = await client.rest('POST', '/workflows', { name: `${SELF_CHECK}: left over, archived (temporary)`, nodes: [], connections: {}, settings: {}, active: false });
+			await client.rest('POST', `/workflows/${archived.json.data.id}/archive`, {});
+			const credential = await client.rest('POST', '/credentials', { name: `${SELF_CHECK} (chargePilotPushApi, temporary)`, type: 'chargePilotPushApi', data: { subscriptionKey: 'left-over-key-0123456789' } });
+			assert.deepEqual([leftover.status, archived.status, credential.status], [200, 200, 200]);
+			console.log('         left behind as a killed self-check would: two workflows (one archived) and a credential named "ChargePilot playground self-check ..."');
 			const pids = JSON.parse(fs.readFileSync(path.join(dir, 'n8n.pid'), 'utf8'));
 			await playground.stop({ graceMs: 60_000 });
 			assert.equal(playground.exitInfo.code, 0, `the playground exited with ${JSON.stringify(playground.exitInfo)} after SIGTERM`);
@@ -143,7 +151,7 @@ async function main(argv) {
 			console.log(`${checkLines(run.output)}\n         (${seconds(run.ms)})`);
 		});
 
-		await step("afterwards the database holds the user's change and no self-check copy", async () => {
+		await step("afterwards the database holds the user's change and no self-check copy (not even the leftovers)", async () => {
 			const harness = await ensureHarness(2);
 			const [demo, copies, credentials] = await queryDatabase(harness, db, [
 				`SELECT nodes FROM workflow_entity WHERE id = '${DEMO_ID}'`,
