@@ -3,9 +3,11 @@
 
 /**
  * `npm start` (= `npm run build && node scripts/start.js`): a local playground with the ChargePilot
- * API sandbox and a real n8n 2.41.1 that has this package, an owner, a "ChargePilot Sandbox"
- * credential and the example workflows. Everything listens on 127.0.0.1 only. Ctrl-C stops both.
- * See scripts/start/playground.js for what happens and where the state lives.
+ * API sandbox (sessions up to now, one more every few minutes, pushed to the Push Trigger demo) and
+ * a real n8n 2.41.1 that has this package, an owner, the sandbox credentials, the demo workflows
+ * and the examples. Everything listens on 127.0.0.1 only. Ctrl-C stops both. See
+ * scripts/start/playground.js for what happens and where the state lives, and
+ * scripts/start/selfcheck.js for what the self-check runs.
  */
 
 const path = require('node:path');
@@ -18,7 +20,8 @@ const { Playground } = require('./start/playground');
 const USAGE = `Usage: npm start [-- options]      (or: node scripts/start.js [options] after npm run build)
 
 Starts the ChargePilot sandbox and n8n 2.41.1 with n8n-nodes-chargepilot on http://127.0.0.1:5678,
-with an owner account, a "ChargePilot Sandbox" credential and the example workflows.
+with an owner account, the sandbox credentials, the demo workflows and the examples. The sandbox's
+sessions reach up to now, and one more ends every few minutes (pushed to the Push Trigger demo).
 
 Options (environment variable in brackets):
   --port N            n8n port (default ${DEFAULTS.n8nPort}) [PLAYGROUND_N8N_PORT]
@@ -28,8 +31,11 @@ Options (environment variable in brackets):
   --email EMAIL       owner email (default ${DEFAULTS.email}) [PLAYGROUND_EMAIL]
   --password PW       owner password (default ${DEFAULTS.password}) [PLAYGROUND_PASSWORD]
                       (both only take effect when the owner is created, i.e. on the first run)
+  --session-every N   one more sandbox session every N seconds, pushed to the Push Trigger demo
+                      (default ${DEFAULTS.sessionEverySeconds}; 0: none) [PLAYGROUND_SESSION_EVERY]
   --reset             delete the n8n user folder first (owner, credential, workflows, executions)
-  --no-check          skip the self-check (run the demo workflow against the sandbox)
+  --no-check          skip the self-check (temporary copies of the demos and examples, run
+                      against the sandbox; never your workflows)
   --smoke             start, self-check, stop; exit code 0 only if everything worked
   --max-seconds N     stop by itself after N seconds
   --verbose           print n8n's output too (it always goes to <dir>/n8n.log)
@@ -45,6 +51,7 @@ const OPTIONS = {
 	email: { type: 'string' },
 	password: { type: 'string' },
 	'max-seconds': { type: 'string' },
+	'session-every': { type: 'string' },
 	reset: { type: 'boolean' },
 	'no-check': { type: 'boolean' },
 	smoke: { type: 'boolean' },
@@ -62,6 +69,7 @@ function parseArgs(argv) {
 		dir: values.dir,
 		email: values.email,
 		password: values.password,
+		sessionEverySeconds: values['session-every'],
 		maxSeconds: values['max-seconds'] === undefined ? undefined : numberOption(values['max-seconds'], 'max-seconds', 'a positive number', (n) => n > 0),
 		reset: values.reset,
 		check: !values['no-check'],
@@ -80,6 +88,13 @@ function logSandboxRequest(entry) {
 	process.stdout.write(`[sandbox] ${time} ${entry.method} ${entry.target} -> ${entry.status}${note}\n`);
 }
 
+/** One line per new sandbox session: where, when, and what the push got. */
+function logSession({ siteId, event, push }) {
+	const time = new Date().toISOString().slice(11, 19);
+	const pushed = !push ? '' : push.error ? ', push failed' : `, pushed: ${push.status}`;
+	process.stdout.write(`[sandbox] ${time} new session ${event.transaction_id} on ${siteId} (${event.start_time} to ${event.stop_time})${pushed}\n`);
+}
+
 function banner(info, playground) {
 	const rel = (p) => (p.startsWith(`${REPO}${path.sep}`) ? path.relative(REPO, p) : p);
 	const width = Math.max(...info.workflows.map((w) => w.id.length));
@@ -91,10 +106,15 @@ function banner(info, playground) {
 		`   Email      ${info.email}`,
 		`   Password   ${info.password}`,
 		'',
-		` Credential   "${info.credential.name}" (ChargePilot API, Region Custom, Signed Path Full)`,
+		` Credential   "${info.credential.name}" (ChargePilot API, Region Custom, Signed Path Auto)`,
 		` Sandbox      ${info.sandbox.baseUrl}   key ${info.sandbox.apiKey}   secret ${info.sandbox.apiSecret}`,
+		`              sessions from ${info.dataSpan.from.slice(0, 10)} up to now; ${
+			info.sessionEverySeconds ? `one more every ${info.sessionEverySeconds} s, pushed to ${info.pushUrl}` : 'no new ones (--session-every 0)'
+		}`,
 		' Workflows',
 		...info.workflows.map((w) => `   ${info.url}/workflow/${w.id.padEnd(width)}  ${w.name}${w.file.startsWith('(') ? '' : `  (${w.file})`}`),
+		' Try          the demo and the examples: Execute workflow; the ChargePilot Trigger demo: open the',
+		'              trigger, Fetch Test Event; the Push Trigger demo (active): its Executions tab',
 		'',
 		` State ${rel(info.dir)}/ (delete it, or use --reset, to start over); n8n log ${rel(info.logFile)}`,
 		` Package reinstalled from this checkout on every start: rebuild + restart to see code changes.`,
@@ -122,9 +142,11 @@ async function main(argv) {
 			brokerPort: args.brokerPort,
 			email: args.email,
 			password: args.password,
+			sessionEverySeconds: args.sessionEverySeconds,
 			verbose: args.verbose,
 			reset: args.reset,
 			onSandboxRequest: args.quiet ? undefined : logSandboxRequest,
+			onSession: args.quiet ? undefined : logSession,
 		});
 	} catch (error) {
 		process.stderr.write(`[playground] ${error.message}\n`);
@@ -169,15 +191,16 @@ async function main(argv) {
 
 	let checkFailed = false;
 	if (args.check || args.smoke) {
+		playground.log('self-check: temporary copies of the demos and the examples, run against the sandbox ...');
 		try {
-			const result = await playground.selfCheck();
-			playground.log(
-				`self-check ok: the demo workflow ran (execution ${result.executionId}, ${result.status}) and the sandbox verified ` +
-					`its signed GET /sites (${result.signedPath} path) in ${result.ms} ms`,
-			);
+			const { results, ms } = await playground.selfCheck();
+			for (const { name, detail } of results) playground.log(`  ok  ${name}: ${detail}`);
+			playground.log(`self-check ok (${(ms / 1000).toFixed(1)} s; the copies are removed again)`);
 		} catch (error) {
 			checkFailed = true;
-			playground.log(`SELF-CHECK FAILED: ${error.message}`);
+			const message = error instanceof PlaygroundError ? error.message : error.stack || String(error);
+			playground.log(`SELF-CHECK FAILED: ${message}`);
+			if (!args.smoke) playground.log('(the playground keeps running)');
 		}
 	}
 
@@ -188,6 +211,7 @@ async function main(argv) {
 	}
 
 	process.stdout.write(banner(info, playground));
+	await playground.startSessions();
 
 	let timer = null;
 	if (args.maxSeconds) {

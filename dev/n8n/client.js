@@ -7,7 +7,12 @@
  * (e.g. 6000, 6665-6669, 10080): run n8n on another.
  */
 
+const { parseFlatted } = require('./run-data');
+
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Execution states after which nothing more happens. */
+const FINAL_STATES = ['success', 'error', 'crashed', 'canceled'];
 
 /** The Fetch standard's "bad ports": fetch refuses to connect to them. */
 const BAD_PORTS = new Set([
@@ -129,6 +134,28 @@ class N8nClient {
 	/** A request to the internal REST API (/rest + urlPath) with the login cookie. */
 	rest(method, urlPath, body, options = {}) {
 		return this.request(method, `/rest${urlPath}`, { ...options, body, cookie: this.cookie });
+	}
+
+	/**
+	 * GET /rest/executions/{id} with its data readable: { id, status, finished, stoppedAt,
+	 * workflowId, mode, data } (`data`: the run's IRunExecutionData, nodeResult({ data }, name) reads
+	 * a node's items), or null when n8n does not know it.
+	 */
+	async execution(id) {
+		const res = await this.rest('GET', `/executions/${id}`);
+		const execution = res.json?.data;
+		if (res.status !== 200 || !execution || !execution.id) return null;
+		return { ...execution, data: typeof execution.data === 'string' ? parseFlatted(execution.data) : execution.data };
+	}
+
+	/** Waits until an execution has ended (success, error, crashed, canceled); returns it (see execution()). */
+	async waitForExecution(id, { timeoutMs = 60_000, intervalMs = 250 } = {}) {
+		let execution = null;
+		for (const until = Date.now() + timeoutMs; ; await sleep(intervalMs)) {
+			execution = await this.execution(id);
+			if (execution && FINAL_STATES.includes(execution.status) && execution.stoppedAt) return execution;
+			if (Date.now() > until) throw new Error(`execution ${id} had not ended after ${timeoutMs / 1000} s (status ${execution ? execution.status : 'unknown'})`);
+		}
 	}
 
 	/** Creates a public-API key (needs the owner's cookie) and keeps it. */

@@ -61,6 +61,7 @@ function serverEnv(port) {
 }
 
 /**
+/**
  * What a queue-mode worker (`n8n worker`) adds: it serves no UI or webhooks, only a health server
  * (/healthz, /healthz/readiness) on `port`, on loopback.
  */
@@ -73,4 +74,18 @@ function workerEnv(port) {
 	};
 }
 
-module.exports = { HOST, systemPath, n8nEnv, serverEnv, workerEnv };
+/**
+ * What a server adds when a person or a browser test uses its editor: no announcement banners or
+ * "what's new" modals, and none of the editor's calls out of this machine (the verified
+ * community-node list from api.n8n.io, the AI assistant).
+ */
+function editorEnv() {
+	return {
+		N8N_DYNAMIC_BANNERS_ENABLED: 'false',
+		N8N_VERSION_NOTIFICATIONS_WHATS_NEW_ENABLED: 'false',
+		N8N_VERIFIED_PACKAGES_ENABLED: 'false',
+		N8N_AI_ENABLED: 'false',
+	};
+}
+
+module.exports = { HOST, systemPath, n8nEnv, serverEnv, workerEnv, editorEnv };

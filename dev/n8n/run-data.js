@@ -1,6 +1,9 @@
 'use strict';
 
-/** What `n8n execute --rawOutput` printed: the run (an IRun) and its nodes' results. */
+/**
+ * What n8n hands out about runs: what `n8n execute --rawOutput` printed (an IRun), an execution's
+ * data as the REST API stores it (flatted), and the nodes' results in either.
+ */
 
 /**
  * The run in the output: pretty-printed JSON from the first line that is exactly `{` to the first
@@ -29,4 +32,27 @@ function nodeTask(run, nodeName) {
 	return { items: data.data?.main?.[0] ?? [], executionTime: data.executionTime, startTime: data.startTime, error: data.error };
 }
 
-module.exports = { parseRun, nodeResult, nodeTask };
+/**
+ * A value in the "flatted" form n8n stores execution data in (and its REST API returns): a JSON
+ * array whose first entry is the value; every string inside an object or array is the index of the
+ * entry that holds the string or object (which lets it hold cycles).
+ */
+function parseFlatted(text) {
+	const input = JSON.parse(text);
+	const revived = new Set();
+	const revive = (object) => {
+		revived.add(object);
+		for (const key of Object.keys(object)) {
+			const value = object[key];
+			if (typeof value !== 'string') continue;
+			const target = input[Number(value)];
+			if (target !== null && typeof target === 'object' && !revived.has(target)) revive(target);
+			object[key] = target;
+		}
+		return object;
+	};
+	const root = input[0];
+	return root !== null && typeof root === 'object' ? revive(root) : root;
+}
+
+module.exports = { parseRun, nodeResult, nodeTask, parseFlatted };

@@ -5,7 +5,9 @@
  * Command line entry point of the ChargePilot API sandbox.
  *
  *   node dev/sandbox/cli.js [--port 8787] [--signed-path full|relative|either]
- *                            [--latency 0] [--events 6000] [--max-seconds N] [--json]
+ *                            [--latency 0] [--events 6000] [--data-until now|fixed|DATE]
+ *                            [--grow-every SECONDS [--push-url URL --push-key KEY]]
+ *                            [--max-seconds N] [--json]
  *
  * Runs until SIGINT/SIGTERM (or --max-seconds), then closes cleanly.
  */
@@ -30,6 +32,12 @@ Options:
   --list-envelope MODE   array | object: shape of GET /sites (default array)
   --api-key KEY          API key to accept (default sandbox-api-key)
   --api-secret SECRET    API secret to accept (default sandbox-api-secret)
+  --data-until WHEN      the history ends then: now (default), an ISO 8601 date, or
+                         fixed (2026-01-01 to 2026-07-01, as tests use)
+  --grow-every N         one more session ends every N seconds (each site in turn); off by default
+  --push-url URL         with --grow-every: push each new session to this loopback webhook
+                         (a Push Trigger's URL) as ChargePilot's Push-API would
+  --push-key KEY         the Ocp-Apim-Subscription-Key for --push-url
   --max-seconds N        stop after N seconds
   --json                 print one JSON line {baseUrl, apiKey, apiSecret, port} on stdout
   --quiet                do not log requests on stderr
@@ -49,6 +57,10 @@ const FLAGS = {
 	'list-envelope': ['listEnvelope', 'string'],
 	'api-key': ['apiKey', 'string'],
 	'api-secret': ['apiSecret', 'string'],
+	'data-until': ['dataUntil', 'string'],
+	'grow-every': ['growEverySeconds', 'number'],
+	'push-url': ['pushUrl', 'string'],
+	'push-key': ['pushKey', 'string'],
 	'max-seconds': ['maxSeconds', 'number'],
 	json: ['json', 'boolean'],
 	quiet: ['quiet', 'boolean'],
@@ -67,7 +79,7 @@ function parseArgs(argv) {
 	} catch (error) {
 		throw new UsageError(error.message);
 	}
-	const parsed = { port: 8787 };
+	const parsed = { port: 8787, dataUntil: 'now' };
 	for (const [flag, value] of Object.entries(values)) {
 		const [name, kind] = FLAGS[flag];
 		if (kind === 'boolean' || kind === 'string') {
@@ -80,6 +92,13 @@ function parseArgs(argv) {
 		}
 		parsed[name] = number;
 	}
+	if (parsed.dataUntil === 'fixed') parsed.dataUntil = null;
+	else if (parsed.dataUntil !== 'now' && !Number.isFinite(Date.parse(parsed.dataUntil))) {
+		throw new UsageError(`--data-until expects now, fixed or an ISO 8601 date, got ${parsed.dataUntil}`);
+	}
+	if (parsed.growEverySeconds !== undefined && parsed.growEverySeconds < 1) throw new UsageError('--grow-every expects at least 1 second');
+	if ((parsed.pushUrl === undefined) !== (parsed.pushKey === undefined)) throw new UsageError('--push-url and --push-key go together');
+	if (parsed.pushUrl !== undefined && parsed.growEverySeconds === undefined) throw new UsageError('--push-url needs --grow-every');
 	return parsed;
 }
 
@@ -101,7 +120,8 @@ function describe(sandbox, args) {
 		`  API secret   ${sandbox.apiSecret}`,
 		`  Signed path  ${SIGNED_PATH_HELP[args.signedPath || 'full']}`,
 		`  Sites        ${sites}`,
-		'  Events       between 2026-01-01 and 2026-07-01 (UTC)',
+		`  Sessions     starting between ${sandbox.dataSpan.from} and ${sandbox.dataSpan.to}`,
+		args.growEverySeconds ? `  Growing      one more session every ${args.growEverySeconds} s${args.pushUrl ? `, pushed to ${args.pushUrl}` : ''}` : null,
 		'',
 		'Use it in n8n: create a ChargePilot API credential with',
 		'  Region       Custom',
@@ -112,7 +132,9 @@ function describe(sandbox, args) {
 		`Quick check:   curl ${sandbox.baseUrl}/ping`,
 		args.maxSeconds ? `Stops after ${args.maxSeconds} s, or press Ctrl+C.` : 'Press Ctrl+C to stop.',
 		'',
-	].join('\n');
+	]
+		.filter((line) => line !== null)
+		.join('\n');
 }
 
 /** One log line per finished request, on stderr. */
@@ -139,7 +161,7 @@ async function main(argv) {
 	}
 
 	const options = {};
-	for (const name of ['port', 'host', 'signedPath', 'skewSeconds', 'eventCount', 'seed', 'truncateAbove', 'listEnvelope', 'apiKey', 'apiSecret']) {
+	for (const name of ['port', 'host', 'signedPath', 'skewSeconds', 'eventCount', 'seed', 'truncateAbove', 'listEnvelope', 'apiKey', 'apiSecret', 'dataUntil']) {
 		if (args[name] !== undefined) options[name] = args[name];
 	}
 	if (args.latencyMs) options.faults = { latencyMs: args.latencyMs };
@@ -154,6 +176,17 @@ async function main(argv) {
 		const hint = error.code === 'EADDRINUSE' ? ` (port ${args.port} is in use; try --port 0)` : '';
 		process.stderr.write(`Could not start the sandbox: ${error.message}${hint}\n`);
 		return 1;
+	}
+
+	if (args.growEverySeconds) {
+		const push = args.pushUrl ? { url: args.pushUrl, subscriptionKey: args.pushKey } : null;
+		const onSession = args.quiet
+			? null
+			: ({ siteId, event, push: pushed }) => {
+					const answer = !pushed ? '' : pushed.error ? `; push failed: ${pushed.error}` : `; pushed: ${pushed.status} ${pushed.body.slice(0, 120)}`;
+					process.stderr.write(`${new Date().toISOString().slice(11, 19)} new session ${event.transaction_id} on ${siteId} (${event.start_time} to ${event.stop_time})${answer}\n`);
+				};
+		sandbox.grow({ everyMs: args.growEverySeconds * 1000, push, onSession });
 	}
 
 	if (args.json) {

@@ -12,7 +12,7 @@
  */
 
 const { createRandom, deriveSeed } = require('./rng');
-const { DATA_SPAN_SECONDS, DATA_START_SECONDS, EventStore, OVERRIDABLE_FIELDS, makeRow, toApiEvent, toUnixSeconds } = require('./events');
+const { DATA_SPAN_SECONDS, DATA_START_SECONDS, EventStore, OVERRIDABLE_FIELDS, isoSeconds, makeRow, toApiEvent, toUnixSeconds } = require('./events');
 const { MAIN_SITE_ID, SITE_BLUEPRINTS, buildIdTags, buildSite, buildStations } = require('./sites');
 
 /** First transaction id handed out; ids are unique across all sites. */
@@ -22,13 +22,21 @@ const FIRST_TRANSACTION_ID = 100001;
 const TIE_PROBABILITY = 0.05;
 
 
+/** With `until`, the seeded sessions start at least this long before it (Unix seconds). */
+const UNTIL_LEAD_SECONDS = 15 * 60;
+
 /**
  * Builds the seeded data set.
- * @param {{ seed: number, eventCount: number }} options
+ * @param {{ seed: number, eventCount: number, until?: number | null }} options  `until` (Unix
+ *   seconds): the history ends then instead of on 2026-07-01: the sessions start in the 181 days
+ *   before it (up to 15 minutes before), and each has stopped and been recorded by it (the few that
+ *   would still be charging are cut short). The same seed gives the same sessions, moved in time.
  */
-function createDataSet({ seed, eventCount }) {
+function createDataSet({ seed, eventCount, until = null }) {
 	let nextTransactionId = FIRST_TRANSACTION_ID;
 	const states = new Map();
+	const spanStart = until === null ? DATA_START_SECONDS : until - UNTIL_LEAD_SECONDS - DATA_SPAN_SECONDS;
+	const recordedBy = until === null ? undefined : until;
 
 	/** The state of one site with `count` events, from a blueprint. */
 	function siteState(blueprint, count) {
@@ -51,14 +59,14 @@ function createDataSet({ seed, eventCount }) {
 		// Stratified start times: event i starts somewhere in the i-th slice of
 		// the span, so times never decrease; a few reuse the previous start (ties).
 		const rows = new Array(count);
-		let previousStart = DATA_START_SECONDS;
+		let previousStart = spanStart;
 		for (let i = 0; i < count; i++) {
-			let start = DATA_START_SECONDS + Math.floor(((i + state.rng.next()) * DATA_SPAN_SECONDS) / count);
+			let start = spanStart + Math.floor(((i + state.rng.next()) * DATA_SPAN_SECONDS) / count);
 			if (i > 0 && state.rng.chance(TIE_PROBABILITY)) start = previousStart;
-			rows[i] = makeRow(state, start, nextTransactionId++);
+			rows[i] = makeRow(state, start, nextTransactionId++, recordedBy);
 			previousStart = start;
 		}
-		state.store = new EventStore(rows);
+		state.store = new EventStore(rows, spanStart);
 		return state;
 	}
 
@@ -77,6 +85,9 @@ function createDataSet({ seed, eventCount }) {
 	return {
 		/** The site objects, as GET /sites returns them (addSite appends). */
 		sites,
+
+		/** Where the seeded start times lie: { from, to } as ISO 8601 (to: exclusive). */
+		span: { from: isoSeconds(spanStart), to: isoSeconds(spanStart + DATA_SPAN_SECONDS) },
 
 		/**
 		 * Adds a site without events (add them with addEvents), shaped like the smallest seeded
@@ -110,7 +121,9 @@ function createDataSet({ seed, eventCount }) {
 		/**
 		 * Appends events that start after the current last event, with new,
 		 * increasing transaction ids. `spec` is a count or an array of override
-		 * objects (see OVERRIDABLE_FIELDS). Returns the added events.
+		 * objects (see OVERRIDABLE_FIELDS, plus `occurrence_time`: when the session
+		 * was recorded; without `start_time` the session is placed so that it ended
+		 * and was recorded then). Returns the added events.
 		 */
 		addEvents(siteId, spec) {
 			const state = requireSite(siteId);
@@ -130,6 +143,7 @@ function createDataSet({ seed, eventCount }) {
 				const row = makeRow(state, start, nextTransactionId++);
 				if (override) {
 					for (const [field, value] of Object.entries(override)) {
+						if (field === 'occurrence_time') continue;
 						const key = OVERRIDABLE_FIELDS[field];
 						if (!key) {
 							throw new TypeError(
@@ -137,6 +151,12 @@ function createDataSet({ seed, eventCount }) {
 							);
 						}
 						row[key] = field === 'start_time' ? toUnixSeconds(value) : value;
+					}
+					if (override.occurrence_time !== undefined) {
+						const recorded = toUnixSeconds(override.occurrence_time, 'occurrence_time');
+						if (override.start_time === undefined) row.start = recorded - row.recordDelay - row.duration;
+						else if (recorded < row.start + row.duration) throw new TypeError('addEvents: occurrence_time is before the session stops (start_time + duration)');
+						else row.recordDelay = recorded - row.start - row.duration;
 					}
 				}
 				lastStart = Math.max(lastStart, row.start);

@@ -23,33 +23,39 @@ function isoSeconds(unixSeconds) {
  * @param {object} site internal site state (rng, stations, tags, meter readings)
  * @param {number} start
  * @param {number} transactionId
+ * @param {number} [recordedBy] Unix seconds: shorten the session so that it has stopped and been
+ *   recorded by then (at least one minute long); the random draws are the same either way
  */
-function makeRow(site, start, transactionId) {
+function makeRow(site, start, transactionId, recordedBy) {
 	const { rng } = site;
 	const station = rng.pick(site.stations);
 	const connector = rng.pick(station.connectors);
 	const dc = connector.type === 'CCS';
-	const duration = dc ? rng.int(12 * 60, 95 * 60) : rng.int(45 * 60, 11 * 3600);
+	let duration = dc ? rng.int(12 * 60, 95 * 60) : rng.int(45 * 60, 11 * 3600);
 	const averageKw = dc ? rng.float(30, station.maxKw * 0.8) : rng.float(2.3, 11);
-	const energyWh = Math.max(1, Math.round((averageKw * 1000 * duration) / 3600));
 	const initialSoc = dc ? rng.int(8, 60) : null;
 	const endSoc = dc ? Math.min(100, initialSoc + rng.int(20, 70)) : null;
+	const recordDelay = rng.int(1, 90);
+	const idTag = rng.pick(site.tags);
+	const stopReason = rng.pick(STOP_REASONS);
+	if (recordedBy !== undefined) duration = Math.max(60, Math.min(duration, recordedBy - recordDelay - start));
+	const energyWh = Math.max(1, Math.round((averageKw * 1000 * duration) / 3600));
 	const meterStart = site.meterReadings.get(connector.id) || 0;
 	site.meterReadings.set(connector.id, meterStart + energyWh);
 	return {
 		transactionId,
 		start,
 		duration,
-		recordDelay: rng.int(1, 90),
+		recordDelay,
 		chargerId: station.chargerId,
 		connectorId: connector.connector_id,
 		connectorType: connector.type,
-		idTag: rng.pick(site.tags),
+		idTag,
 		energyWh,
 		meterStart,
 		initialSoc,
 		endSoc,
-		stopReason: rng.pick(STOP_REASONS),
+		stopReason,
 	};
 }
 
@@ -90,8 +96,10 @@ function compareDefault(a, b) {
  * `version` changes whenever events are added (used to invalidate caches).
  */
 class EventStore {
-	constructor(rows) {
+	/** `emptyStart`: what lastStart is while there are no rows (Unix seconds). */
+	constructor(rows, emptyStart = DATA_START_SECONDS) {
 		this.rows = rows;
+		this.emptyStart = emptyStart;
 		this.version = 0;
 	}
 
@@ -100,7 +108,7 @@ class EventStore {
 	}
 
 	get lastStart() {
-		return this.rows.length ? this.rows[this.rows.length - 1].start : DATA_START_SECONDS;
+		return this.rows.length ? this.rows[this.rows.length - 1].start : this.emptyStart;
 	}
 
 	append(rows) {
@@ -134,7 +142,10 @@ class EventStore {
 	}
 }
 
-/** Fields that addEvents() accepts in an override object. */
+/**
+ * Fields that addEvents() accepts in an override object (and the row keys they set).
+ * `occurrence_time` (when ChargePilot recorded the session) is handled by addEvents itself.
+ */
 const OVERRIDABLE_FIELDS = {
 	start_time: 'start',
 	duration: 'duration',
@@ -148,9 +159,10 @@ const OVERRIDABLE_FIELDS = {
 	stop_reason: 'stopReason',
 };
 
-function toUnixSeconds(value) {
+/** A Date, epoch milliseconds or an ISO 8601 string as Unix seconds; `field` names it in errors. */
+function toUnixSeconds(value, field = 'start_time') {
 	const ms = value instanceof Date ? value.getTime() : typeof value === 'number' ? value : Date.parse(value);
-	if (!Number.isFinite(ms)) throw new TypeError(`addEvents: invalid start_time ${JSON.stringify(value)}`);
+	if (!Number.isFinite(ms)) throw new TypeError(`addEvents: invalid ${field} ${JSON.stringify(value)}`);
 	return Math.floor(ms / 1000);
 }
 

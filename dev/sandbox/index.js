@@ -17,6 +17,7 @@ const net = require('node:net');
 const { createKeyring, SIGNED_PATH_MODES } = require('./auth');
 const { createDataSet, MAIN_SITE_ID } = require('./data');
 const { FaultInjector } = require('./faults');
+const { startGrowth } = require('./grow');
 const { createSandboxServer } = require('./server');
 const { pushSessions } = require('./push');
 
@@ -35,13 +36,14 @@ const DEFAULTS = {
 	lies: null,
 	recordLimit: 10000,
 	maxBodyBytes: 1024 * 1024,
+	dataUntil: null,
 };
 const MAX_EVENT_COUNT = 5000000;
 
 /** Options that configure() may change while the sandbox runs. */
 const RUNTIME_OPTIONS = ['signedPath', 'skewSeconds', 'now', 'truncateAbove', 'truncated', 'listEnvelope', 'lies', 'faults', 'recordLimit', 'onRequest'];
 /** Options of startSandbox(): the runtime ones and those fixed at the start. */
-const START_OPTIONS = ['host', 'port', 'apiKey', 'apiSecret', 'keys', 'seed', 'eventCount', 'maxBodyBytes', ...RUNTIME_OPTIONS];
+const START_OPTIONS = ['host', 'port', 'apiKey', 'apiSecret', 'keys', 'seed', 'eventCount', 'maxBodyBytes', 'dataUntil', ...RUNTIME_OPTIONS];
 
 // ---------------------------------------------------------------------------
 // Option validation
@@ -165,7 +167,23 @@ function normalizeStartOptions(options) {
 	const live = {};
 	for (const [name, validate] of Object.entries(RUNTIME_VALIDATORS)) live[name] = validate(merged[name]);
 	live.maxBodyBytes = merged.maxBodyBytes;
+	merged.dataUntil = resolveDataUntil(merged.dataUntil, live.now);
 	return { merged, live, keys: resolveKeys(options) };
+}
+
+/**
+ * `dataUntil` as Unix seconds (null: the fixed 2026-01-01..2026-07-01 history): 'now' (the
+ * sandbox clock at start), epoch milliseconds, a Date or an ISO 8601 string.
+ */
+function resolveDataUntil(value, now) {
+	if (value === null || value === undefined) return null;
+	let ms;
+	if (value === 'now') ms = now();
+	else if (value instanceof Date) ms = value.getTime();
+	else if (typeof value === 'number') ms = value;
+	else if (typeof value === 'string' && /^\d{4}-\d{2}-\d{2}/.test(value)) ms = Date.parse(value);
+	if (!Number.isFinite(ms)) throw new TypeError(`dataUntil must be null, 'now', epoch milliseconds, a Date or an ISO 8601 date; got ${JSON.stringify(value)}`);
+	return Math.floor(ms / 1000);
 }
 
 // ---------------------------------------------------------------------------
@@ -180,7 +198,8 @@ function normalizeStartOptions(options) {
 async function startSandbox(options = {}) {
 	const { merged, live, keys } = normalizeStartOptions(options);
 
-	const data = createDataSet({ seed: merged.seed, eventCount: merged.eventCount });
+	const data = createDataSet({ seed: merged.seed, eventCount: merged.eventCount, until: merged.dataUntil });
+	let growth = null;
 	const state = {
 		options: live,
 		keyring: createKeyring(keys),
@@ -207,6 +226,8 @@ async function startSandbox(options = {}) {
 		mainSiteId: MAIN_SITE_ID,
 		/** The seeded site objects (as GET /sites returns them). */
 		sites: data.sites,
+		/** Where the seeded sessions start: { from, to } (ISO 8601, `to` exclusive); see dataUntil. */
+		dataSpan: data.span,
 		/** Recorded requests in arrival order (oldest dropped beyond recordLimit). */
 		requests: state.requests,
 		/** { requests, faultsInjected, byStatus: { [status]: count } }; status 0 = no response. */
@@ -296,8 +317,31 @@ async function startSandbox(options = {}) {
 			return pushSessions(url, subscriptionKey, sessions);
 		},
 
-		/** Closes the server and every open socket. Safe to call twice. */
-		close() {
+		/**
+		 * Keeps the data growing as a live account does: every `everyMs` (default 3 minutes) one more
+		 * session ends, on each site in turn, recorded at that moment (sandbox clock); with `push`
+		 * ({ url, subscriptionKey }) it is also pushed there as the Push-API would. `onSession(record)`
+		 * sees each ({ siteId, event, push }); `immediately` adds the first one at once. Replaces an
+		 * earlier growth; close() stops it. Returns { stats, next(), stop() } (see grow.js).
+		 */
+		grow({ everyMs = 180_000, push = null, onSession = null, immediately = false } = {}) {
+			const previous = growth;
+			growth = startGrowth({
+				siteIds: () => data.sites.map((site) => site.id),
+				addSession: (siteId, ms) => data.addEvents(siteId, [{ occurrence_time: ms }])[0],
+				now: () => state.options.now(),
+				everyMs,
+				push,
+				onSession,
+				immediately,
+			});
+			if (previous) previous.stop();
+			return growth;
+		},
+
+		/** Closes the server and every open socket, and stops the growth. Safe to call twice. */
+		async close() {
+			if (growth) await growth.stop();
 			return http.close();
 		},
 	};

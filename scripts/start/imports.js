@@ -9,45 +9,35 @@
 const fs = require('node:fs');
 const path = require('node:path');
 
-const { processes } = require('../../dev/process');
-const { CREDENTIAL_ID, CREDENTIAL_NAME, demoWorkflow, exampleWorkflows, sandboxCredential, sha256 } = require('./workflows');
-
-function readState(file) {
-	try {
-		return JSON.parse(fs.readFileSync(file, 'utf8'));
-	} catch {
-		return { credential: null, workflows: {} };
-	}
-}
+const { queryDatabase } = require('../../dev/n8n');
+const { playgroundWorkflows, sandboxCredentials, sha256 } = require('./workflows');
 
 /**
- * Ids of the credentials and workflows in n8n's SQLite DB (empty before the first import). Read
- * with the harness's sqlite3 in a child process on the harness's Node 24: the add-on is built for
- * that Node and crashes (SIGSEGV) when loaded into the system Node 20 that may run this script.
+ * state.json: fingerprints of the credentials and workflows as last imported, and which workflows
+ * the playground has activated (once: after that they are the user's to switch off).
  */
+function readState(file) {
+	let state = {};
+	try {
+		state = JSON.parse(fs.readFileSync(file, 'utf8'));
+	} catch {
+		// none yet, or unreadable: import everything
+	}
+	return { credentials: state.credentials || {}, workflows: state.workflows || {}, activated: state.activated || {} };
+}
+
+function writeState(file, state) {
+	fs.writeFileSync(file, `${JSON.stringify(state, null, 2)}\n`);
+}
+
+/** Ids of the credentials and workflows in n8n's SQLite DB (empty before the first import). */
 async function existingIds(instance, db, log) {
 	const ids = { credentials: new Set(), workflows: new Set() };
 	if (!fs.existsSync(db)) return ids;
-	const script = `
-const sqlite3 = require(process.argv[1]);
-const db = new sqlite3.Database(process.argv[2], sqlite3.OPEN_READONLY, (error) => {
-	if (error) throw error;
-	db.all('SELECT id FROM credentials_entity', (e1, credentials) => {
-		if (e1) throw e1;
-		db.all('SELECT id FROM workflow_entity', (e2, workflows) => {
-			if (e2) throw e2;
-			process.stdout.write(JSON.stringify({ credentials: credentials.map((r) => r.id), workflows: workflows.map((r) => r.id) }));
-			db.close();
-		});
-	});
-});`;
-	const { harness } = instance;
-	const result = await processes.run(path.join(harness.bin, 'node'), ['-e', script, path.join(harness.dir, 'node_modules', 'sqlite3'), db], { timeoutMs: 30_000 });
 	try {
-		if (result.status !== 0) throw new Error(result.stderr.trim().split('\n').pop() || `exit ${result.status}`);
-		const parsed = JSON.parse(result.stdout);
-		for (const id of parsed.credentials) ids.credentials.add(id);
-		for (const id of parsed.workflows) ids.workflows.add(id);
+		const [credentials, workflows] = await queryDatabase(instance.harness, db, ['SELECT id FROM credentials_entity', 'SELECT id FROM workflow_entity']);
+		for (const row of credentials) ids.credentials.add(row.id);
+		for (const row of workflows) ids.workflows.add(row.id);
 	} catch (error) {
 		log(`  could not read ${db} (${error.message.split('\n')[0]}); importing everything again`);
 	}
@@ -55,30 +45,29 @@ const db = new sqlite3.Database(process.argv[2], sqlite3.OPEN_READONLY, (error) 
 }
 
 /**
- * Imports what is missing or changed: the sandbox credential, the demo workflow and
+ * Imports what is missing or changed: the sandbox credentials, the demo workflows and
  * examples/*.json. `paths`: the playground's (db, state, import). Returns { workflows: [{ id, name,
- * file }], imported: { credential, workflows: [id] } }.
+ * file }], imported: { credentials: [id], workflows: [id] } }.
  */
 async function importIfNeeded({ instance, sandbox, paths, log }) {
 	const state = readState(paths.state);
 	const ids = await existingIds(instance, paths.db, log);
-	const credential = sandboxCredential(sandbox);
-	const credentialPrint = sha256(JSON.stringify(credential));
-	const { found, problems } = exampleWorkflows();
+	const { workflows, problems } = playgroundWorkflows();
 	for (const problem of problems) log(`  skipping ${problem.file}: ${problem.message}`);
-	const workflows = [{ file: '(demo)', workflow: demoWorkflow() }, ...found];
-	const imported = { credential: false, workflows: [] };
+	const imported = { credentials: [], workflows: [] };
 	const result = { workflows: workflows.map(({ file, workflow }) => ({ id: workflow.id, name: workflow.name, file })), imported };
 
-	const nextState = { credential: state.credential, workflows: { ...(state.workflows || {}) } };
-	const save = () => fs.writeFileSync(paths.state, `${JSON.stringify(nextState, null, 2)}\n`);
+	const nextState = { ...state, credentials: { ...state.credentials }, workflows: { ...state.workflows } };
+	const save = () => writeState(paths.state, nextState);
 
-	if (!ids.credentials.has(CREDENTIAL_ID) || state.credential !== credentialPrint) {
+	const credentials = sandboxCredentials(sandbox).map((credential) => ({ credential, print: sha256(JSON.stringify(credential)) }));
+	const stale = credentials.filter(({ credential, print }) => !ids.credentials.has(credential.id) || state.credentials[credential.id] !== print);
+	if (stale.length) {
 		const first = !fs.existsSync(paths.db);
-		log(`  importing credential "${CREDENTIAL_NAME}" (${sandbox.baseUrl})${first ? '; new database, running migrations' : ''}`);
-		await instance.importCredentials([credential], { retry: false });
-		nextState.credential = credentialPrint;
-		imported.credential = true;
+		log(`  importing ${stale.map(({ credential }) => `credential "${credential.name}"`).join(' and ')} (${sandbox.baseUrl})${first ? '; new database, running migrations' : ''}`);
+		await instance.importCredentials(stale.map(({ credential }) => credential), { retry: false });
+		for (const { credential, print } of stale) nextState.credentials[credential.id] = print;
+		imported.credentials.push(...stale.map(({ credential }) => credential.id));
 		save();
 	}
 
@@ -93,8 +82,10 @@ async function importIfNeeded({ instance, sandbox, paths, log }) {
 	};
 	const importDir = () => instance.n8n(['import:workflow', '--separate', `--input=${dir}`], { retry: false });
 	for (const entry of pending) {
-		const again = ids.workflows.has(entry.workflow.id) ? ' (changed, replacing the copy in n8n)' : '';
+		const again = ids.workflows.has(entry.workflow.id) ? ' (changed in this checkout: replacing the copy in n8n, and your edits of it)' : '';
 		log(`  importing workflow "${entry.workflow.name}" from ${entry.file}${again}`);
+		// A new copy was imported inactive: the playground activates it again (see markActivated).
+		delete nextState.activated[entry.workflow.id];
 	}
 	writeOnly(pending);
 	try {
@@ -120,4 +111,16 @@ async function importIfNeeded({ instance, sandbox, paths, log }) {
 	return result;
 }
 
-module.exports = { importIfNeeded };
+/** Remembers that the playground activated a workflow (it does so once per import). */
+function markActivated(file, workflowId) {
+	const state = readState(file);
+	state.activated[workflowId] = new Date().toISOString();
+	writeState(file, state);
+}
+
+/** Whether the playground activated this workflow since it was last imported. */
+function wasActivated(file, workflowId) {
+	return Boolean(readState(file).activated[workflowId]);
+}
+
+module.exports = { importIfNeeded, markActivated, wasActivated };

@@ -19,6 +19,8 @@ const DEFAULTS = Object.freeze({
 	password: 'ChargePilot-Playground-1',
 	firstName: 'ChargePilot',
 	lastName: 'Playground',
+	/** One more sandbox session (pushed to the Push Trigger demo) every this many seconds; 0: none. */
+	sessionEverySeconds: 180,
 });
 
 /** A problem the user can fix (printed without a stack trace). */
@@ -41,6 +43,7 @@ function resolveOptions(overrides = {}, env = process.env) {
 		brokerPort: env.PLAYGROUND_BROKER_PORT,
 		email: env.PLAYGROUND_EMAIL,
 		password: env.PLAYGROUND_PASSWORD,
+		sessionEverySeconds: env.PLAYGROUND_SESSION_EVERY,
 	};
 	const options = { ...DEFAULTS };
 	for (const source of [fromEnv, overrides]) {
@@ -52,6 +55,9 @@ function resolveOptions(overrides = {}, env = process.env) {
 		if (!Number.isInteger(port) || port < 1 || port > 65535) throw new PlaygroundError(`${key}: not a TCP port: ${options[key]}`);
 		options[key] = port;
 	}
+	const every = Number(options.sessionEverySeconds);
+	if (!Number.isInteger(every) || every < 0 || (every > 0 && every < 5)) throw new PlaygroundError(`sessionEverySeconds: 0 (no new sessions) or whole seconds from 5 on, not ${options.sessionEverySeconds}`);
+	options.sessionEverySeconds = every;
 	// The playground talks to n8n with fetch, which refuses these.
 	if (BAD_PORTS.has(options.n8nPort)) throw new PlaygroundError(`n8nPort: ${options.n8nPort} is a port that fetch refuses (a "bad port" of the Fetch standard); choose another`);
 	const ports = [options.n8nPort, options.sandboxPort, options.brokerPort];

@@ -1,18 +1,20 @@
 'use strict';
 
 /**
- * The local playground: the ChargePilot API sandbox plus a real n8n 2.41.1 (the dev layer's pinned
- * harness) with this package installed as a community package, an owner account, a "ChargePilot
- * Sandbox" credential and the example workflows. Used by scripts/start.js (`npm start`) and
- * scripts/screenshot.js. Processes are started and stopped by the dev layer's process manager, by
- * PID; only loopback addresses are used.
+ * The local playground: the ChargePilot API sandbox, whose sessions reach up to now and keep
+ * coming (one more every few minutes, pushed to the Push Trigger demo as ChargePilot would), plus
+ * a real n8n 2.41.1 (the dev layer's pinned harness) with this package installed as a community
+ * package, an owner account, the sandbox credentials, the demo workflows and the examples. Used by
+ * scripts/start.js (`npm start`). Processes are started and stopped by the dev layer's process
+ * manager, by PID; only loopback addresses are used.
  *
  * State lives in one folder (default <repo>/.playground, git-ignored):
  *   user/            N8N_USER_FOLDER (SQLite DB, encryption key in user/.n8n/config,
  *                    the package in user/.n8n/nodes/node_modules)
  *   pack/            the tarball of the last `npm pack`
  *   import/          JSON handed to `n8n import:*`
- *   state.json       fingerprints of what was imported (to skip unchanged imports)
+ *   state.json       fingerprints of what was imported (to skip unchanged imports), which demos
+ *                    the playground activated
  *   n8n.log          n8n's output (appended per start)
  *   n8n.pid          PID of the running n8n (removed on a clean stop)
  */
@@ -20,14 +22,15 @@
 const fs = require('node:fs');
 const path = require('node:path');
 
-const { createInstance, ensureHarness, HOST, packPackage } = require('../../dev/n8n');
+const { createInstance, editorEnv, ensureHarness, HOST, packPackage } = require('../../dev/n8n');
 const { DIST, REPO } = require('../../dev/paths');
 const { probePort } = require('../../dev/ports');
 const { commandLine, isAlive, processes, terminate } = require('../../dev/process');
 const { startSandbox } = require('../../dev/sandbox');
-const { importIfNeeded } = require('./imports');
+const { importIfNeeded, markActivated, wasActivated } = require('./imports');
 const { PlaygroundError, resolveOptions } = require('./options');
-const { CREDENTIAL_ID, CREDENTIAL_NAME, DEMO_TRIGGER_NAME, DEMO_WORKFLOW_ID } = require('./workflows');
+const { runSelfCheck } = require('./selfcheck');
+const { CREDENTIAL_ID, CREDENTIAL_NAME, DEMO_WORKFLOW_ID, POLL_WORKFLOW_ID, PUSH_KEY, PUSH_PATH, PUSH_WORKFLOW_ID, PUSH_WORKFLOW_NAME } = require('./workflows');
 
 const seconds = (ms) => `${(ms / 1000).toFixed(1)} s`;
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -37,15 +40,17 @@ class Playground {
 	 * @param {object} options  see resolveOptions(); plus
 	 *   log(line)        progress output (default: stderr)
 	 *   onSandboxRequest(record)  called per sandbox request (default: none)
+	 *   onSession(record)         called per new session of the sandbox (see sandbox.grow)
 	 *   verbose          copy n8n's output to stdout as well as n8n.log
 	 *   reset            delete the n8n user folder (owner, credential, workflows, executions) first
 	 */
 	constructor(options = {}) {
-		const { log, onSandboxRequest, verbose, reset, ...rest } = options;
+		const { log, onSandboxRequest, onSession, verbose, reset, ...rest } = options;
 		this.reset = Boolean(reset);
 		this.options = resolveOptions(rest);
 		this.log = log || ((line) => process.stderr.write(`[playground] ${line}\n`));
 		this.onSandboxRequest = onSandboxRequest;
+		this.onSession = onSession;
 		this.verbose = Boolean(verbose);
 		const dir = this.options.dir;
 		this.paths = {
@@ -75,7 +80,16 @@ class Playground {
 			fs.rmSync(this.paths.user, { recursive: true, force: true });
 			fs.rmSync(this.paths.state, { force: true });
 		}
-		const harness = await this.step('harness', 'checking the n8n 2.41.1 harness (the first run installs it: ~4-5 min, ~3 GB, npm output below)', () => ensureHarness(2));
+		const harness = await this.step('harness', 'checking the n8n 2.41.1 harness (the first run installs it: ~4-5 min, ~3 GB, npm output below)', async () => {
+			try {
+				return await ensureHarness(2);
+			} catch (error) {
+				throw new PlaygroundError(
+					`${error.message}\n  Installing n8n needs the npm registry, about 3 GB of disk, and python3, make and g++ (n8n's sqlite3 is compiled once). ` +
+						'Install what is missing and run `npm start` again.',
+				);
+			}
+		});
 		await this.step('package', 'packing and installing n8n-nodes-chargepilot into the n8n user folder', () => this.installPackage(harness));
 		await this.step('sandbox', `starting the ChargePilot sandbox on port ${this.options.sandboxPort}`, () => this.startSandbox());
 		await this.step('import', 'checking credential and workflows', async () => {
@@ -83,6 +97,7 @@ class Playground {
 		});
 		await this.step('n8n', `starting n8n on ${this.url}`, () => this.startN8n());
 		await this.step('owner', 'owner account', () => this.ensureOwner());
+		await this.step('activate', 'the Push Trigger demo', () => this.activatePushDemo());
 		this.timings.total = Date.now() - t0;
 		return this.info();
 	}
@@ -112,6 +127,11 @@ class Playground {
 			sandbox: this.sandbox && { baseUrl: this.sandbox.baseUrl, apiKey: this.sandbox.apiKey, apiSecret: this.sandbox.apiSecret },
 			credential: { id: CREDENTIAL_ID, name: CREDENTIAL_NAME },
 			demoWorkflowId: DEMO_WORKFLOW_ID,
+			pollWorkflowId: POLL_WORKFLOW_ID,
+			pushWorkflowId: PUSH_WORKFLOW_ID,
+			pushUrl: this.pushUrl,
+			sessionEverySeconds: this.options.sessionEverySeconds,
+			dataSpan: this.sandbox && this.sandbox.dataSpan,
 			workflows: this.seeded ? this.seeded.workflows : [],
 			logFile: this.paths.log,
 			dir: this.paths.dir,
@@ -181,8 +201,14 @@ class Playground {
 		else this.log(`  ${files} is unchanged since the last start; keeping the installed copy`);
 	}
 
+	/** The Push Trigger demo's production URL, where the sandbox pushes its new sessions. */
+	get pushUrl() {
+		return `${this.url}/webhook/${PUSH_PATH}`;
+	}
+
+	/** The sandbox, its history ending now (the examples' "yesterday" and "last 24 hours" find sessions). */
 	async startSandbox() {
-		const options = { host: HOST, port: this.options.sandboxPort, recordLimit: 1000 };
+		const options = { host: HOST, port: this.options.sandboxPort, recordLimit: 1000, dataUntil: 'now' };
 		if (this.onSandboxRequest) options.onRequest = this.onSandboxRequest;
 		try {
 			this.sandbox = await startSandbox(options);
@@ -196,7 +222,7 @@ class Playground {
 	async startN8n() {
 		fs.appendFileSync(this.paths.log, `\n===== ${new Date().toISOString()} n8n start (${this.url}) =====\n`);
 		const from = fs.statSync(this.paths.log).size;
-		const server = await this.instance.startServer({ port: this.options.n8nPort, logFile: this.paths.log, ready: false, log: this.log });
+		const server = await this.instance.startServer({ port: this.options.n8nPort, env: editorEnv(), logFile: this.paths.log, ready: false, log: this.log });
 		this.server = server;
 		if (this.verbose) server.proc.followLog((chunk) => process.stdout.write(chunk), { from });
 		fs.writeFileSync(this.paths.pid, `${JSON.stringify({ n8n: server.proc.pid, owner: process.pid })}\n`);
@@ -232,34 +258,78 @@ class Playground {
 	}
 
 	/**
-	 * Runs the demo workflow over n8n's internal REST API as the owner and checks that the sandbox
-	 * received a correctly signed GET /sites. Returns { executionId, status, signedPath, sites, ms }.
+	 * Activates the Push Trigger demo once after it was imported (n8n imports workflows inactive).
+	 * Later it is the user's: switched off in the editor, it stays off (the pushes then say so).
 	 */
-	async selfCheck() {
+	async activatePushDemo() {
+		if (wasActivated(this.paths.state, PUSH_WORKFLOW_ID)) return;
+		const client = this.server.client;
+		const current = await client.rest('GET', `/workflows/${PUSH_WORKFLOW_ID}`);
+		const workflow = current.json && current.json.data;
+		if (current.status !== 200 || !workflow) {
+			this.log(`  note: could not read "${PUSH_WORKFLOW_NAME}" (HTTP ${current.status}); the sandbox's pushes will not arrive until it is active`);
+			return;
+		}
+		if (!workflow.active) {
+			const res = await client.rest('POST', `/workflows/${PUSH_WORKFLOW_ID}/activate`, { versionId: workflow.versionId });
+			if (res.status !== 200) {
+				this.log(`  note: could not activate "${PUSH_WORKFLOW_NAME}" (HTTP ${res.status}: ${res.text.slice(0, 200)}); activate it in the editor to receive the sandbox's pushes`);
+				return;
+			}
+			this.log(`  activated "${PUSH_WORKFLOW_NAME}": the sandbox pushes its new sessions to ${this.pushUrl}`);
+		}
+		markActivated(this.paths.state, PUSH_WORKFLOW_ID);
+	}
+
+	/**
+	 * Runs the self-check (scripts/start/selfcheck.js: its own temporary copies of the demos and the
+	 * examples, never the user's). Returns { results: [{ name, detail }], ms }; throws a
+	 * PlaygroundError that says what to do.
+	 */
+	async selfCheck({ push = true } = {}) {
 		const t0 = Date.now();
 		const client = this.server.client;
-		if (!(await client.login(this.options.email, this.options.password)) && !client.cookie) throw new PlaygroundError('self-check: login failed');
-		const before = this.sandbox.requests.length;
-		const beforeRecords = new Set(this.sandbox.requests);
-		const run = await client.rest('POST', `/workflows/${DEMO_WORKFLOW_ID}/run`, { triggerToStartFrom: { name: DEMO_TRIGGER_NAME } });
-		const executionId = run.json && run.json.data && run.json.data.executionId;
-		if (run.status !== 200 || !executionId) throw new PlaygroundError(`self-check: running the demo workflow failed: HTTP ${run.status} ${run.text.slice(0, 300)}`);
-		let execution;
-		for (const deadline = Date.now() + 30000; Date.now() < deadline; await sleep(200)) {
-			const res = await client.rest('GET', `/executions/${executionId}`);
-			execution = res.json && res.json.data;
-			if (execution && (execution.finished || ['success', 'error', 'crashed', 'canceled'].includes(execution.status)) && execution.stoppedAt) break;
+		if (!(await client.login(this.options.email, this.options.password))) {
+			throw new PlaygroundError(
+				`self-check: logging in as ${this.options.email} failed. Use the email and password you chose when the owner was created ` +
+					`(PLAYGROUND_EMAIL / PLAYGROUND_PASSWORD), or start over with \`npm start -- --reset\` (deletes ${this.paths.user}).`,
+			);
 		}
-		if (!execution || execution.status !== 'success') {
-			throw new PlaygroundError(`self-check: execution ${executionId} ended with status ${execution ? execution.status : 'unknown'} (see ${this.url}/workflow/${DEMO_WORKFLOW_ID}/executions/${executionId})`);
+		const results = await runSelfCheck({ client, sandbox: this.sandbox, url: this.url, logFile: this.paths.log, push });
+		return { results, ms: Date.now() - t0 };
+	}
+
+	/**
+	 * From now on one more session ends every --session-every seconds, on each site in turn, and is
+	 * pushed to the Push Trigger demo (the first one at once). Does nothing when that is 0.
+	 */
+	async startSessions() {
+		const everyMs = this.options.sessionEverySeconds * 1000;
+		if (!everyMs) return null;
+		// The first push goes out at once: wait until n8n has registered the demo's webhook (a push
+		// without a key starts nothing and is answered 401 once it has).
+		const client = this.server.client;
+		const demo = await client.rest('GET', `/workflows/${PUSH_WORKFLOW_ID}`);
+		if (demo.json && demo.json.data && demo.json.data.active) {
+			for (const until = Date.now() + 30_000; Date.now() < until; await sleep(300)) {
+				const probe = await client.request('POST', `/webhook/${PUSH_PATH}`, { body: [] }).catch(() => null);
+				if (probe && probe.status !== 404) break;
+			}
 		}
-		const seen = this.sandbox.requests.filter((r) => !beforeRecords.has(r) && r.method === 'GET' && /^\/rest\/v1\/sites(\?|$)/.test(r.target));
-		const verified = seen.find((r) => r.auth && r.auth.ok && r.status === 200);
-		if (!verified) {
-			const why = seen.length ? seen.map((r) => `${r.status} ${r.auth && r.auth.reason}`).join('; ') : `no GET /rest/v1/sites among ${this.sandbox.requests.length - before} new requests`;
-			throw new PlaygroundError(`self-check: the sandbox did not see a verified GET /sites (${why})`);
-		}
-		return { executionId, status: execution.status, signedPath: verified.auth.variant, sites: this.sandbox.sites.length, ms: Date.now() - t0 };
+		let lastProblem = null;
+		const onSession = (record) => {
+			const status = record.push && (record.push.error ? 'error' : record.push.status);
+			if (status === 200) lastProblem = null;
+			else if (status !== lastProblem) {
+				lastProblem = status;
+				const why = record.push.error || `HTTP ${record.push.status}`;
+				const hint = status === 404 ? `: "${PUSH_WORKFLOW_NAME}" is not active (or its path changed); activate it in the editor to receive them` : '';
+				this.log(`the sandbox's push of session ${record.event.transaction_id} to ${this.pushUrl} failed (${why})${hint}`);
+			}
+			if (this.onSession) this.onSession(record);
+		};
+		this.growth = this.sandbox.grow({ everyMs, push: { url: this.pushUrl, subscriptionKey: PUSH_KEY }, onSession, immediately: true });
+		return this.growth;
 	}
 
 	/** Stops n8n (SIGTERM by PID, SIGKILL of its process group after a grace period), whatever else runs, and the sandbox. */

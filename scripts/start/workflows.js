@@ -1,8 +1,10 @@
 'use strict';
 
 /**
- * What the playground seeds n8n with: the "ChargePilot Sandbox" credential, the demo workflow
- * (Manual Trigger -> ChargePilot Site Get Many) and examples/*.json pointed at that credential.
+ * What the playground seeds n8n with: the "ChargePilot Sandbox" credential (API) and the
+ * "ChargePilot Push Sandbox" credential (Push API), the demo workflows (Manual Trigger ->
+ * ChargePilot Site Get Many; the ChargePilot Trigger; the Push Trigger that the sandbox pushes its
+ * new sessions to) and examples/*.json pointed at the sandbox credential.
  */
 
 const crypto = require('node:crypto');
@@ -12,9 +14,24 @@ const path = require('node:path');
 const { EXAMPLES, REPO } = require('../../dev/paths');
 
 const NODE_TYPE = 'n8n-nodes-chargepilot.chargePilot';
+const TRIGGER_TYPE = 'n8n-nodes-chargepilot.chargePilotTrigger';
+const PUSH_TRIGGER_TYPE = 'n8n-nodes-chargepilot.chargePilotPushTrigger';
 const CREDENTIAL_TYPE = 'chargePilotApi';
+const PUSH_CREDENTIAL_TYPE = 'chargePilotPushApi';
 const CREDENTIAL_ID = 'CpPlaygroundCred';
 const CREDENTIAL_NAME = 'ChargePilot Sandbox';
+const PUSH_CREDENTIAL_ID = 'CpPlaygroundPush';
+const PUSH_CREDENTIAL_NAME = 'ChargePilot Push Sandbox';
+/** The subscription key the sandbox sends with its pushes (a playground value: loopback only). */
+const PUSH_KEY = 'playground-push-key-7c1e9a0b5d3f';
+/** The Push Trigger demo's webhook path: http://127.0.0.1:<port>/webhook/<path>. */
+const PUSH_PATH = 'chargepilot-playground';
+const POLL_WORKFLOW_ID = 'CpPlaygroundPoll';
+const POLL_WORKFLOW_NAME = 'ChargePilot demo: new sessions (ChargePilot Trigger)';
+const POLL_TRIGGER_NAME = 'ChargePilot Trigger';
+const PUSH_WORKFLOW_ID = 'CpPlaygroundPush';
+const PUSH_WORKFLOW_NAME = 'ChargePilot demo: sessions pushed by ChargePilot (Push Trigger)';
+const PUSH_TRIGGER_NAME = 'ChargePilot Push Trigger';
 const CREDENTIAL_PLACEHOLDER = 'REPLACE_WITH_YOUR_CREDENTIAL_ID';
 const DEMO_WORKFLOW_ID = 'CpPlaygroundDemo';
 const DEMO_WORKFLOW_NAME = 'ChargePilot demo: list sites (sandbox)';
@@ -23,14 +40,17 @@ const DEMO_NODE_NAME = 'ChargePilot';
 
 const sha256 = (text) => crypto.createHash('sha256').update(text).digest('hex');
 
-/** The credential n8n imports: the sandbox's base URL, key and secret. */
-function sandboxCredential(sandbox) {
-	return {
-		id: CREDENTIAL_ID,
-		name: CREDENTIAL_NAME,
-		type: CREDENTIAL_TYPE,
-		data: { region: 'custom', baseUrl: sandbox.baseUrl, apiKey: sandbox.apiKey, apiSecret: sandbox.apiSecret, signedPath: 'full' },
-	};
+/** The credential data of the sandbox (Signed Path left at its default, Auto). */
+function sandboxCredentialData(sandbox) {
+	return { region: 'custom', baseUrl: sandbox.baseUrl, apiKey: sandbox.apiKey, apiSecret: sandbox.apiSecret, signedPath: 'auto' };
+}
+
+/** The credentials n8n imports: the sandbox's base URL, key and secret; the push subscription key. */
+function sandboxCredentials(sandbox) {
+	return [
+		{ id: CREDENTIAL_ID, name: CREDENTIAL_NAME, type: CREDENTIAL_TYPE, data: sandboxCredentialData(sandbox) },
+		{ id: PUSH_CREDENTIAL_ID, name: PUSH_CREDENTIAL_NAME, type: PUSH_CREDENTIAL_TYPE, data: { subscriptionKey: PUSH_KEY } },
+	];
 }
 
 /** The demo workflow: Manual Trigger -> ChargePilot Site Get Many. */
@@ -63,6 +83,92 @@ function demoWorkflow() {
 		},
 		settings: { executionOrder: 'v1' },
 		pinData: {},
+	};
+}
+
+/**
+ * The ChargePilot Trigger on all sites, polling every five minutes (inactive: "Fetch Test Event"
+ * shows the latest session; activate it to get new ones).
+ */
+function pollWorkflow() {
+	return {
+		id: POLL_WORKFLOW_ID,
+		name: POLL_WORKFLOW_NAME,
+		active: false,
+		nodes: [
+			{
+				id: 'c0a1e0d2-0000-4000-8000-000000000011',
+				name: POLL_TRIGGER_NAME,
+				type: TRIGGER_TYPE,
+				typeVersion: 1,
+				position: [0, 0],
+				parameters: { pollTimes: { item: [{ mode: 'everyX', value: 5, unit: 'minutes' }] }, siteScope: 'all', options: {} },
+				credentials: { [CREDENTIAL_TYPE]: { id: CREDENTIAL_ID, name: CREDENTIAL_NAME } },
+			},
+		],
+		connections: {},
+		settings: { executionOrder: 'v1' },
+		pinData: {},
+	};
+}
+
+/**
+ * The Push Trigger that the sandbox pushes each new session to, as ChargePilot's Push-API would
+ * (the playground activates it once, after its first import), followed by a node that turns Wh into
+ * kWh.
+ */
+function pushWorkflow() {
+	return {
+		id: PUSH_WORKFLOW_ID,
+		name: PUSH_WORKFLOW_NAME,
+		active: false,
+		nodes: [
+			{
+				id: 'c0a1e0d2-0000-4000-8000-000000000021',
+				name: PUSH_TRIGGER_NAME,
+				type: PUSH_TRIGGER_TYPE,
+				typeVersion: 1,
+				position: [0, 0],
+				webhookId: 'c0a1e0d2-0000-4000-8000-0000000000f1',
+				parameters: { path: PUSH_PATH, options: {} },
+				credentials: { [PUSH_CREDENTIAL_TYPE]: { id: PUSH_CREDENTIAL_ID, name: PUSH_CREDENTIAL_NAME } },
+			},
+			{
+				id: 'c0a1e0d2-0000-4000-8000-000000000022',
+				name: 'Energy in kWh',
+				type: 'n8n-nodes-base.set',
+				typeVersion: 3.4,
+				position: [260, 0],
+				parameters: {
+					assignments: {
+						assignments: [
+							{ id: 'k1', name: 'transaction', value: '={{ $json.TransactionID }}', type: 'number' },
+							{ id: 'k2', name: 'charger', value: '={{ $json.ChargerID }}', type: 'string' },
+							{ id: 'k3', name: 'ended', value: '={{ $json.EndAt }}', type: 'string' },
+							{ id: 'k4', name: 'kWh', value: '={{ Math.round($json.EnergyDelivered / 100) / 10 }}', type: 'number' },
+						],
+					},
+					options: {},
+				},
+			},
+		],
+		connections: { [PUSH_TRIGGER_NAME]: { main: [[{ node: 'Energy in kWh', type: 'main', index: 0 }]] } },
+		settings: { executionOrder: 'v1' },
+		pinData: {},
+	};
+}
+
+/** Every workflow the playground seeds, demos first: [{ file, workflow }] plus examples' problems. */
+function playgroundWorkflows(dir = EXAMPLES) {
+	const { found, problems } = exampleWorkflows(dir);
+	return {
+		workflows: [
+			{ file: '(demo)', workflow: demoWorkflow() },
+			{ file: '(demo)', workflow: pollWorkflow() },
+			{ file: '(demo)', workflow: pushWorkflow() },
+			...found,
+		],
+		problems,
 	};
 }
 
@@ -108,13 +214,30 @@ function exampleWorkflows(dir = EXAMPLES) {
 
 module.exports = {
 	sha256,
-	sandboxCredential,
+	sandboxCredentialData,
+	sandboxCredentials,
 	demoWorkflow,
+	pollWorkflow,
+	pushWorkflow,
 	exampleWorkflows,
+	playgroundWorkflows,
+	NODE_TYPE,
+	CREDENTIAL_TYPE,
+	PUSH_CREDENTIAL_TYPE,
 	CREDENTIAL_ID,
 	CREDENTIAL_NAME,
+	PUSH_CREDENTIAL_ID,
+	PUSH_CREDENTIAL_NAME,
+	PUSH_KEY,
+	PUSH_PATH,
 	DEMO_WORKFLOW_ID,
 	DEMO_WORKFLOW_NAME,
 	DEMO_NODE_NAME,
 	DEMO_TRIGGER_NAME,
+	POLL_WORKFLOW_ID,
+	POLL_WORKFLOW_NAME,
+	POLL_TRIGGER_NAME,
+	PUSH_WORKFLOW_ID,
+	PUSH_WORKFLOW_NAME,
+	PUSH_TRIGGER_NAME,
 };

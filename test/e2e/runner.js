@@ -29,14 +29,17 @@ const { startSandbox } = require('../../dev/sandbox');
 /** The owner account of every e2e instance. */
 const OWNER = { email: 'owner@example.com', firstName: 'E2E', lastName: 'Owner', password: 'E2e-Owner-Pass-1' };
 
-/** The n8n lines to run (`--lines 2,1`, or E2E_LINES) and `--keep` (keep the user folders). */
-function e2eArgs(argv) {
-	const values = readOptions(argv, { lines: { type: 'string' }, keep: { type: 'boolean', default: false } });
+/**
+ * The n8n lines to run (`--lines 2,1`, or E2E_LINES; only those in `supported`), `--keep` (keep the
+ * user folders) and the suite's own `options` (util.parseArgs format), as `args`.
+ */
+function e2eArgs(argv, { supported = [2, 1], options = {} } = {}) {
+	const values = readOptions(argv, { lines: { type: 'string' }, keep: { type: 'boolean', default: false }, ...options });
 	const lines = (values.lines ?? process.env.E2E_LINES ?? '2,1')
 		.split(',')
 		.map(Number)
-		.filter((line) => line === 1 || line === 2);
-	return { lines, keep: values.keep, help: values.help };
+		.filter((line) => supported.includes(line));
+	return { lines, keep: values.keep, help: values.help, args: values };
 }
 
 /**
@@ -44,7 +47,7 @@ function e2eArgs(argv) {
  * A check whose function returns a string (e.g. the counts it measured) prints it below its line.
  */
 function createReport() {
-	const counts = { passed: 0, failed: 0 };
+	const counts = { passed: 0, failed: 0, skipped: 0 };
 	async function check(label, fn) {
 		try {
 			const detail = await fn();
@@ -60,11 +63,16 @@ function createReport() {
 		counts.failed++;
 		console.log(`  FAIL ${message}`);
 	}
+	/** A check that was not run (an earlier one it depends on failed): listed, not counted. */
+	function skip(label, why) {
+		counts.skipped++;
+		console.log(`  skip ${label} (${why})`);
+	}
 	function summary() {
-		console.log(`${counts.passed} passed, ${counts.failed} failed`);
+		console.log(`${counts.passed} passed, ${counts.failed} failed${counts.skipped ? `, ${counts.skipped} not run` : ''}`);
 		return counts.failed === 0 && counts.passed > 0 ? 0 : 1;
 	}
-	return { check, fail, summary, counts };
+	return { check, fail, skip, summary, counts };
 }
 
 /** Temporary folders to remove however this process ends (unless --keep), synchronously on 'exit'. */
@@ -84,20 +92,22 @@ function removeOnExit(folder) {
 /**
  * Runs a suite. `sandbox`: options of the sandbox started for each line (none when absent);
  * `maxMsPerLine`: the watchdog; `needsFiles`: paths the packed package must contain; `lines`: the
- * n8n lines the suite supports; `instance: false`: no instance, `root` and `packed` instead;
- * `preinstall: false`: the instance starts without the package (the suite gets `packed` and
- * installs it its own way); `baseEnv`: the environment n8n's variables are added to (default
- * process.env). Whatever the suite keeps under `instance.root` is removed with the instance.
+ * n8n lines the suite runs on (default both); `instance: false`: no instance, `root` and `packed`
+ * instead; `preinstall: false`: the instance starts without the package (the suite gets `packed`
+ * and installs it its own way); `baseEnv`: the environment n8n's variables are added to (default
+ * process.env); `options`: its own command-line options (util.parseArgs format), described by
+ * `usage` (lines appended to the common usage) and handed to `line()` as `args`. Whatever the
+ * suite keeps under `instance.root` is removed with the instance.
  */
-function runSuite({ name, sandbox: sandboxOptions, maxMsPerLine = 20 * 60_000, needsFiles = [], lines: supported = [2, 1], instance: withInstance = true, preinstall = true, baseEnv, line: runLine }) {
-	const usage = `Usage: node ${path.relative(process.cwd(), process.argv[1])} [--lines 2,1] [--keep]   (after npm run build)
-  --lines   n8n lines to run (default 2,1, or E2E_LINES)
+function runSuite({ name, sandbox: sandboxOptions, maxMsPerLine = 20 * 60_000, needsFiles = [], lines: supported = [2, 1], instance: withInstance = true, preinstall = true, baseEnv, options = {}, usage: ownUsage = '', line: runLine }) {
+	const usage = `Usage: node ${path.relative(process.cwd(), process.argv[1])} [--lines ${supported.join(',')}] [--keep]${Object.keys(options).length ? ' [options]' : ''}   (after npm run build)
+  --lines   n8n lines to run (default ${supported.join(',')}, or E2E_LINES)
   --keep    keep the n8n user folders
-`;
+${ownUsage}`;
 	const report = createReport();
 	const seconds = (since) => Math.round((Date.now() - since) / 1000);
 
-	async function oneLine(line, packed, keep) {
+	async function oneLine(line, packed, keep, args) {
 		const started = Date.now();
 		const sandbox = sandboxOptions ? await startSandbox(sandboxOptions) : undefined;
 		const servers = [];
@@ -124,8 +134,10 @@ function runSuite({ name, sandbox: sandboxOptions, maxMsPerLine = 20 * 60_000, n
 				root,
 				packed,
 				sandbox,
+				args,
 				check: report.check,
 				fail: report.fail,
+				skip: report.skip,
 				/**
 				 * `n8n start` on this instance (`port`: default a free one; `env` added), logging at debug
 				 * (so its log would show a leaked key: the nodes log refusals at debug); stopped after the line.
@@ -158,14 +170,15 @@ function runSuite({ name, sandbox: sandboxOptions, maxMsPerLine = 20 * 60_000, n
 	}
 
 	async function main(argv) {
-		const { lines: asked, keep, help } = e2eArgs(argv);
+		const { lines, keep, help, args } = e2eArgs(argv, { supported, options });
 		if (help) {
 			process.stdout.write(usage);
 			return 0;
 		}
-		const lines = asked.filter((line) => supported.includes(line));
-		for (const line of asked.filter((l) => !supported.includes(l))) console.log(`${name}: line ${line} skipped (the suite runs on line ${supported.join(', ')} only)`);
-		if (!lines.length) return 0;
+		if (!lines.length) {
+			console.log(`${name}: runs on n8n line ${supported.join(', ')} only; nothing to do for the lines asked for`);
+			return 0;
+		}
 		for (const signal of ['SIGINT', 'SIGTERM']) {
 			process.once(signal, () => {
 				console.log(`\n${signal}: stopping`);
@@ -180,7 +193,7 @@ function runSuite({ name, sandbox: sandboxOptions, maxMsPerLine = 20 * 60_000, n
 		try {
 			const missing = needsFiles.filter((file) => !packed.files.includes(file));
 			if (missing.length) throw new Error(`the tarball lacks ${missing.join(', ')}`);
-			for (const line of lines) await oneLine(line, packed, keep);
+			for (const line of lines) await oneLine(line, packed, keep, args);
 		} finally {
 			fs.rmSync(path.dirname(packed.tarball), { recursive: true, force: true });
 		}
@@ -191,4 +204,4 @@ function runSuite({ name, sandbox: sandboxOptions, maxMsPerLine = 20 * 60_000, n
 	runCommand(main, { usage });
 }
 
-module.exports = { runSuite, OWNER };
+module.exports = { runSuite, createReport, OWNER };

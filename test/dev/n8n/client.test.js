@@ -9,7 +9,10 @@
 
 const http = require('node:http');
 
+const flatted = require('flatted');
+
 const { N8nClient } = require('../../../dev/n8n/client');
+const { nodeResult, parseFlatted } = require('../../../dev/n8n/run-data');
 const { freePort } = require('../../../dev/ports');
 
 let server;
@@ -17,6 +20,10 @@ let url;
 let seen;
 let setupCalls;
 let notReadyCalls;
+let executionPolls;
+
+/** An execution's data as n8n stores it (flatted by n8n's own library, the reference here). */
+const RUN_DATA = { resultData: { runData: { Sites: [{ data: { main: [[{ json: { id: 'site-a', name: 'Müller' } }, { json: { id: 'site-b', name: 'site-a' } }]] } }] }, lastNodeExecuted: 'Sites' } };
 
 beforeAll(async () => {
 	server = http.createServer((req, res) => {
@@ -53,6 +60,13 @@ beforeAll(async () => {
 				return notReadyCalls < 3 ? json(503, { code: 503, message: 'Database is not ready!' }) : json(200, { data: 'done' });
 			}
 			if (req.url === '/rest/down') return json(503, { code: 503, message: 'Service down' });
+			if (req.url.startsWith('/rest/executions/')) {
+				const id = req.url.split('/').pop();
+				executionPolls++;
+				if (id === '404') return json(404, { message: 'Not found' });
+				const status = executionPolls < 3 ? 'running' : 'success';
+				return json(200, { data: { id, status, stoppedAt: status === 'success' ? '2026-11-29T12:00:00.000Z' : null, data: flatted.stringify(RUN_DATA) } });
+			}
 			res.writeHead(200, { 'content-type': 'text/plain' });
 			return res.end('not json');
 		});
@@ -68,6 +82,7 @@ beforeEach(() => {
 	seen = [];
 	setupCalls = 0;
 	notReadyCalls = 0;
+	executionPolls = 0;
 });
 
 test('bodies: objects as JSON, strings and Buffers as they are (no Content-Type of its own)', async () => {
@@ -131,4 +146,29 @@ test('readiness, time limits and nothing listening', async () => {
 	expect(await nobody.readiness()).toBeNull();
 	await expect(nobody.request('GET', '/x')).rejects.toMatchObject({ code: 'ECONNREFUSED' });
 	await expect(new N8nClient('http://127.0.0.1:6000').request('GET', '/x')).rejects.toThrow(/a port that fetch refuses/);
+});
+
+test("parseFlatted reads what n8n's flatted library wrote: shared strings, nesting, cycles", () => {
+	const shared = { name: 'ChargePilot', tags: ['a', 'b', 'a'] };
+	const value = { one: shared, two: shared, list: [1, 'x', null, true, { deep: ['x', 'ü ⚡'] }], text: '0', empty: '' };
+	value.self = value;
+	const parsed = parseFlatted(flatted.stringify(value));
+	expect(parsed.one).toEqual({ name: 'ChargePilot', tags: ['a', 'b', 'a'] });
+	expect(parsed.two).toBe(parsed.one);
+	expect(parsed.list).toEqual([1, 'x', null, true, { deep: ['x', 'ü ⚡'] }]);
+	expect(parsed.text).toBe('0');
+	expect(parsed.empty).toBe('');
+	expect(parsed.self).toBe(parsed);
+	expect(parseFlatted(flatted.stringify('only a string'))).toBe('only a string');
+});
+
+test('execution(): the data unflattened; waitForExecution() until it has ended; null when unknown', async () => {
+	const client = new N8nClient(url);
+	const execution = await client.waitForExecution('7', { intervalMs: 10 });
+	expect(executionPolls).toBe(3);
+	expect(execution).toMatchObject({ id: '7', status: 'success' });
+	expect(execution.data).toEqual(RUN_DATA);
+	expect(nodeResult(execution, 'Sites').items).toEqual([{ id: 'site-a', name: 'Müller' }, { id: 'site-b', name: 'site-a' }]);
+	expect(await client.execution('404')).toBeNull();
+	await expect(client.waitForExecution('404', { timeoutMs: 50, intervalMs: 10 })).rejects.toThrow(/execution 404 had not ended/);
 });

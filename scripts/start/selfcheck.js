@@ -1,0 +1,235 @@
+'use strict';
+
+/**
+ * The playground's self-check: does this n8n run the package against the sandbox, and does every
+ * demo and example show real items? It runs its own temporary copies (credentials and workflows
+ * created over n8n's REST API, named "ChargePilot playground self-check ...", removed afterwards),
+ * never the user's, so whatever the user edits in the editor (n8n saves as they go) cannot make it
+ * fail, and it changes nothing of theirs:
+ *
+ *   demo       Manual Trigger -> Site Get Many: every sandbox site, signature verified
+ *   examples   each examples/*.json from its manual trigger: every ChargePilot node and the last node
+ *              output items
+ *   trigger    the ChargePilot Trigger as "Fetch Test Event" runs it: the latest session
+ *   push       the Push Trigger, activated on a path of its own: a session the sandbox pushes
+ *              arrives as one item
+ */
+
+const crypto = require('node:crypto');
+
+const { nodeResult } = require('../../dev/n8n');
+const { PlaygroundError } = require('./options');
+const {
+	CREDENTIAL_TYPE,
+	DEMO_NODE_NAME,
+	DEMO_TRIGGER_NAME,
+	NODE_TYPE,
+	POLL_TRIGGER_NAME,
+	PUSH_CREDENTIAL_TYPE,
+	PUSH_PATH,
+	PUSH_TRIGGER_NAME,
+	demoWorkflow,
+	exampleWorkflows,
+	pollWorkflow,
+	pushWorkflow,
+	sandboxCredentialData,
+} = require('./workflows');
+
+/** Every temporary credential and workflow of the self-check is named so (leftovers are found by it). */
+const PREFIX = 'ChargePilot playground self-check';
+const DAY = 86_400_000;
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** What to do when a check fails: named in every failure message. */
+function advice(logFile) {
+	return (
+		`\n  The self-check runs its own copies of the demo and the examples, so edits you made in n8n are not the cause.` +
+		`\n  What to do: look at n8n's log (${logFile}); after changing the code, \`npm start\` again (it rebuilds);` +
+		` \`npm start -- --reset\` starts over with a fresh n8n (it deletes your workflows, credentials and executions);` +
+		` \`npm start -- --no-check\` starts without this check.`
+	);
+}
+
+class SelfCheck {
+	/**
+	 * @param {object} options
+	 *   client   an N8nClient logged in as the owner
+	 *   sandbox  the running sandbox
+	 *   url      n8n's address
+	 *   logFile  n8n's log (named in failure messages)
+	 *   push     also check the Push Trigger (activates a copy for a moment)
+	 */
+	constructor({ client, sandbox, url, logFile, push = true }) {
+		Object.assign(this, { client, sandbox, url, logFile, push });
+		this.created = { workflows: [], credentials: [] };
+		this.results = [];
+	}
+
+	fail(what, detail) {
+		throw new PlaygroundError(`self-check: ${what}: ${detail}${advice(this.logFile)}`);
+	}
+
+	/** A REST call that must answer 200; returns `json.data`. */
+	async call(what, method, urlPath, body) {
+		const res = await this.client.rest(method, urlPath, body);
+		if (res.status !== 200) this.fail(what, `n8n answered HTTP ${res.status}: ${res.text.slice(0, 300)}`);
+		return res.json?.data;
+	}
+
+	/** Runs every check; returns [{ name, detail }]. Removes its copies on every path. */
+	async run() {
+		try {
+			await this.removeLeftovers();
+			const credential = await this.createCredential(CREDENTIAL_TYPE, sandboxCredentialData(this.sandbox));
+			await this.checkDemo(credential);
+			for (const { file, workflow } of exampleWorkflows().found) await this.checkExample(file, workflow, credential);
+			await this.checkTrigger(credential);
+			if (this.push) await this.checkPush();
+			return this.results;
+		} finally {
+			await this.removeCopies();
+		}
+	}
+
+	async removeLeftovers() {
+		for (const isArchived of [false, true]) {
+			const filter = encodeURIComponent(JSON.stringify({ name: PREFIX, isArchived }));
+			const res = await this.client.rest('GET', `/workflows?filter=${filter}`);
+			for (const workflow of res.json?.data ?? []) if (workflow.name.startsWith(PREFIX)) this.created.workflows.push(workflow);
+		}
+		const credentials = await this.client.rest('GET', '/credentials');
+		for (const credential of credentials.json?.data ?? []) if (credential.name.startsWith(PREFIX)) this.created.credentials.push(credential.id);
+		await this.removeCopies();
+	}
+
+	async removeCopies() {
+		for (const workflow of this.created.workflows.splice(0)) {
+			if (workflow.active) await this.client.rest('POST', `/workflows/${workflow.id}/deactivate`, {}).catch(() => {});
+			if (!workflow.isArchived) await this.client.rest('POST', `/workflows/${workflow.id}/archive`, {}).catch(() => {});
+			await this.client.rest('DELETE', `/workflows/${workflow.id}`).catch(() => {});
+		}
+		for (const id of this.created.credentials.splice(0)) await this.client.rest('DELETE', `/credentials/${id}`).catch(() => {});
+	}
+
+	async createCredential(type, data) {
+		const credential = await this.call(`creating a temporary ${type} credential`, 'POST', '/credentials', { name: `${PREFIX} (${type}, temporary)`, type, data });
+		this.created.credentials.push(credential.id);
+		return { type, id: credential.id, name: credential.name };
+	}
+
+	/** A temporary copy of `workflow` (no id; credentials of `credential.type` swapped for it). */
+	async createCopy(workflow, credentials, changes = {}) {
+		const { id: _id, active: _active, pinData: _pinData, ...rest } = workflow;
+		const nodes = workflow.nodes.map((node) => {
+			if (!node.credentials) return node;
+			const swapped = { ...node.credentials };
+			for (const credential of credentials) if (swapped[credential.type]) swapped[credential.type] = { id: credential.id, name: credential.name };
+			return { ...node, credentials: swapped };
+		});
+		const copy = await this.call(`creating a copy of "${workflow.name}"`, 'POST', '/workflows', { ...rest, ...changes, nodes: changes.nodes ?? nodes, name: `${PREFIX}: ${workflow.name} (temporary)`, active: false });
+		this.created.workflows.push(copy);
+		return copy;
+	}
+
+	/** Runs a copy from `trigger` as the editor's "Execute workflow" does; returns the ended execution. */
+	async execute(copy, trigger, what) {
+		const started = await this.call(`running ${what}`, 'POST', `/workflows/${copy.id}/run`, { triggerToStartFrom: { name: trigger } });
+		if (!started?.executionId) this.fail(`running ${what}`, `n8n started no execution (${JSON.stringify(started).slice(0, 200)})`);
+		const execution = await this.client.waitForExecution(started.executionId, { timeoutMs: 90_000 }).catch((error) => this.fail(`running ${what}`, error.message));
+		if (execution.status !== 'success') {
+			const error = execution.data?.resultData?.error;
+			const node = error?.node?.name ?? execution.data?.resultData?.lastNodeExecuted;
+			this.fail(`${what} ended with status ${execution.status}`, `${node ? `node "${node}": ` : ''}${error?.message ?? 'no error message'}${error?.description ? ` (${error.description})` : ''}`);
+		}
+		return execution;
+	}
+
+	async checkDemo(credential) {
+		const workflow = demoWorkflow();
+		const copy = await this.createCopy(workflow, [credential]);
+		const before = new Set(this.sandbox.requests);
+		const execution = await this.execute(copy, DEMO_TRIGGER_NAME, 'the demo');
+		const sites = nodeResult(execution, DEMO_NODE_NAME).items ?? [];
+		if (sites.length !== this.sandbox.sites.length) this.fail('the demo', `"${DEMO_NODE_NAME}" output ${sites.length} items, the sandbox has ${this.sandbox.sites.length} sites`);
+		const seen = this.sandbox.requests.filter((record) => !before.has(record));
+		const verified = seen.find((r) => r.method === 'GET' && /^\/rest\/v1\/sites(\?|$)/.test(r.target) && r.status === 200 && r.auth?.ok);
+		if (!verified) this.fail('the demo', `the sandbox saw no verified GET /sites (${seen.map((r) => `${r.status} ${r.auth?.reason ?? ''}`).join('; ') || 'no request'})`);
+		this.results.push({ name: `demo "${workflow.name}"`, detail: `${sites.length} sites; the sandbox verified the signature (${verified.auth.variant} path)` });
+	}
+
+	async checkExample(file, workflow, credential) {
+		const trigger = workflow.nodes.find((node) => node.type === 'n8n-nodes-base.manualTrigger');
+		if (!trigger) {
+			this.results.push({ name: `example ${file}`, detail: 'skipped: it has no manual trigger to run it from' });
+			return;
+		}
+		const copy = await this.createCopy(workflow, [credential]);
+		const execution = await this.execute(copy, trigger.name, `the example ${file}`);
+		const runData = execution.data.resultData.runData;
+		const counts = [];
+		for (const node of workflow.nodes) {
+			if (!runData[node.name]) continue;
+			const items = nodeResult(execution, node.name).items ?? [];
+			counts.push(`${node.name} ${items.length}`);
+			if (node.type === NODE_TYPE && items.length === 0) this.fail(`the example ${file}`, `"${node.name}" output no items (the sandbox's sessions should reach up to now)`);
+		}
+		const last = execution.data.resultData.lastNodeExecuted;
+		if (!(nodeResult(execution, last).items ?? []).length) this.fail(`the example ${file}`, `its last node "${last}" output no items`);
+		this.results.push({ name: `example "${workflow.name}"`, detail: `items per node: ${counts.join(', ')}` });
+	}
+
+	/** "Fetch Test Event": the latest session of the last 30 days over all sites. */
+	async checkTrigger(credential) {
+		const workflow = pollWorkflow();
+		const copy = await this.createCopy(workflow, [credential]);
+		const execution = await this.execute(copy, POLL_TRIGGER_NAME, 'the ChargePilot Trigger (Fetch Test Event)');
+		const items = nodeResult(execution, POLL_TRIGGER_NAME).items ?? [];
+		if (items.length !== 1) this.fail('the ChargePilot Trigger (Fetch Test Event)', `${items.length} items instead of the latest session (are the sandbox's sessions recent?)`);
+		const since = Date.now() - 30 * DAY;
+		if (!(Date.parse(items[0].start_time) >= since)) this.fail('the ChargePilot Trigger (Fetch Test Event)', `its session started ${items[0].start_time}, not within the last 30 days`);
+		this.results.push({ name: 'ChargePilot Trigger, as "Fetch Test Event"', detail: `session ${items[0].transaction_id} of ${items[0].site_id}, started ${items[0].start_time}` });
+	}
+
+	/** The Push Trigger on a path of its own: activated, pushed to by the sandbox, deactivated. */
+	async checkPush() {
+		const key = `self-check-${crypto.randomBytes(12).toString('hex')}`;
+		const credential = await this.createCredential(PUSH_CREDENTIAL_TYPE, { subscriptionKey: key });
+		const workflow = pushWorkflow();
+		const pathValue = `${PUSH_PATH}-self-check-${crypto.randomBytes(6).toString('hex')}`;
+		const nodes = workflow.nodes.map((node) => (node.name === PUSH_TRIGGER_NAME ? { ...node, webhookId: crypto.randomUUID(), parameters: { ...node.parameters, path: pathValue }, credentials: { [PUSH_CREDENTIAL_TYPE]: { id: credential.id, name: credential.name } } } : node));
+		const copy = await this.createCopy({ ...workflow, nodes }, [credential], { nodes });
+		const active = await this.call('activating the Push Trigger copy', 'POST', `/workflows/${copy.id}/activate`, { versionId: copy.versionId });
+		copy.active = Boolean(active?.active);
+		const url = `${this.url}/webhook/${pathValue}`;
+		// Registration follows activation: ask with a request that starts nothing (no key: 401).
+		let probe;
+		for (const until = Date.now() + 60_000; ; await sleep(300)) {
+			probe = await this.client.request('POST', `/webhook/${pathValue}`, { body: [] });
+			if (probe.status !== 404 || Date.now() > until) break;
+		}
+		if (probe.status !== 401) this.fail('the Push Trigger', `its webhook ${url} answered ${probe.status} instead of 401 to a push without a key: ${probe.text.slice(0, 200)}`);
+		const [event] = this.sandbox.getEvents(this.sandbox.mainSiteId).slice(-1);
+		const answer = await this.sandbox.pushSessions(url, key, { events: [event] }).catch((error) => ({ status: 0, body: error.message }));
+		if (answer.status !== 200) this.fail('the Push Trigger', `the sandbox's push to ${url} was answered ${answer.status}: ${answer.body.slice(0, 200)}`);
+		let execution;
+		const filter = encodeURIComponent(JSON.stringify({ workflowId: copy.id }));
+		for (const until = Date.now() + 60_000; !execution; await sleep(300)) {
+			const res = await this.client.rest('GET', `/executions?filter=${filter}`);
+			const [latest] = res.json?.data?.results ?? [];
+			if (latest) execution = await this.client.waitForExecution(latest.id, { timeoutMs: 60_000 }).catch((error) => this.fail('the Push Trigger', error.message));
+			else if (Date.now() > until) this.fail('the Push Trigger', `the push was accepted (${answer.body.slice(0, 100)}) but no execution appeared`);
+		}
+		const items = nodeResult(execution, 'Energy in kWh').items ?? [];
+		if (execution.status !== 'success' || items.length !== 1 || items[0].transaction !== event.transaction_id) {
+			this.fail('the Push Trigger', `execution ${execution.id} (${execution.status}) output ${JSON.stringify(items).slice(0, 200)} for session ${event.transaction_id}`);
+		}
+		this.results.push({ name: 'Push Trigger, activated', detail: `a session pushed by the sandbox arrived as 1 item (transaction ${items[0].transaction}, ${items[0].kWh} kWh)` });
+	}
+}
+
+/** Runs the self-check (see the file comment); returns [{ name, detail }] or throws a PlaygroundError. */
+function runSelfCheck(options) {
+	return new SelfCheck(options).run();
+}
+
+module.exports = { runSelfCheck, SELF_CHECK_PREFIX: PREFIX };

@@ -1,0 +1,176 @@
+#!/usr/bin/env node
+'use strict';
+
+/**
+ * The playground (`npm start`) as a user runs it, as separate processes of the command itself
+ * (`node scripts/start.js`, what `npm start` runs after its build; nothing of scripts/ is imported):
+ *
+ *   1 `--smoke` on a fresh state folder: starts, self-checks (the demos, every example, both
+ *     triggers), stops; exit code 0
+ *   2 the playground started for real; the demo workflow changed through n8n's REST API as the
+ *     editor saves it (its trigger renamed, its node pointed at a site that does not exist: the demo
+ *     itself now fails); stopped with SIGTERM
+ *   3 `--smoke` again on that state: still exit code 0 (the self-check runs its own copies), and
+ *     the demo was not imported over the user's change
+ *   4 the database afterwards: the change is there; no self-check copy is left, not even those a
+ *     self-check killed half-way would have left (planted in step 2)
+ *
+ * Its own state folder and free ports, so it runs beside a user's playground and other suites.
+ *   node test/e2e/playground.e2e.js [--keep]   (after npm run build)
+ */
+
+const assert = require('node:assert/strict');
+const fs = require('node:fs');
+const os = require('node:os');
+const path = require('node:path');
+
+const { readOptions, runCommand } = require('../../dev/cli');
+const { ensureHarness, N8nClient, queryDatabase } = require('../../dev/n8n');
+const { REPO } = require('../../dev/paths');
+const { freePort } = require('../../dev/ports');
+const { isAlive, processes } = require('../../dev/process');
+const { createReport } = require('./runner');
+
+/** The whole suite: three starts of the playground (the first with n8n's migrations). */
+const MAX_MS = 30 * 60_000;
+const START = path.join(REPO, 'scripts', 'start.js');
+const DEMO_ID = 'CpPlaygroundDemo';
+const OWNER = { email: 'owner@example.com', password: 'ChargePilot-Playground-1' };
+const SELF_CHECK = 'ChargePilot playground self-check';
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+const seconds = (ms) => `${Math.round(ms / 1000)} s`;
+
+const USAGE = `Usage: node test/e2e/playground.e2e.js [--keep]   (after npm run build)
+  --keep    keep the playground's state folder
+`;
+
+/** `node scripts/start.js --smoke` on the suite's folder and ports; resolves { status, output, ms }. */
+async function smoke(settings) {
+	const result = await processes.run(process.execPath, [START, '--smoke', '--quiet', ...settings], { cwd: REPO, timeoutMs: 15 * 60_000 });
+	return { status: result.status, output: `${result.stdout}${result.stderr}`, ms: result.ms, timedOut: result.timedOut };
+}
+
+function expectSelfCheck(run) {
+	assert.equal(run.status, 0, `exit ${run.status}${run.timedOut ? ' (timed out)' : ''}; last lines:\n${run.output.trim().split('\n').slice(-25).join('\n')}`);
+	for (const line of ['ok  demo "ChargePilot demo: list sites (sandbox)"', 'ok  example "ChargePilot: daily charging report"', 'ok  example "ChargePilot: high-energy session alerts"', 'ok  example "ChargePilot: site fuse-limit overview"', 'ok  ChargePilot Trigger, as "Fetch Test Event"', 'ok  Push Trigger, activated', 'self-check ok', 'smoke run passed']) {
+		assert.ok(run.output.includes(line), `the output lacks "${line}"`);
+	}
+}
+
+/** The self-check's result lines, for the report. */
+const checkLines = (output) =>
+	output
+		.split('\n')
+		.filter((line) => /\] {3}ok {2}|self-check ok|smoke run passed|ready after/.test(line))
+		.map((line) => `         ${line.replace(/^\[playground\]\s*/, '')}`)
+		.join('\n');
+
+async function main(argv) {
+	const values = readOptions(argv, { keep: { type: 'boolean', default: false } });
+	if (values.help) {
+		process.stdout.write(USAGE);
+		return 0;
+	}
+	for (const signal of ['SIGINT', 'SIGTERM']) {
+		process.once(signal, () => {
+			console.log(`\n${signal}: stopping`);
+			processes.killAllNow();
+			process.exit(130);
+		});
+	}
+	const started = Date.now();
+	const stopWatchdog = processes.watchdog(MAX_MS, () => {
+		console.log(`FAIL: the playground e2e took longer than ${MAX_MS / 1000} s; everything it started was killed`);
+		process.exit(1);
+	});
+	const report = createReport();
+	const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'chargepilot-playground-e2e-'));
+	const ports = { n8n: await freePort(), sandbox: await freePort(), broker: await freePort() };
+	const settings = ['--dir', dir, '--port', String(ports.n8n), '--sandbox-port', String(ports.sandbox), '--broker-port', String(ports.broker)];
+	console.log(`playground e2e: state ${dir}, n8n port ${ports.n8n}, sandbox port ${ports.sandbox}`);
+	const db = path.join(dir, 'user', '.n8n', 'database.sqlite');
+	let failed = false;
+	const step = async (label, fn) => {
+		if (failed) return report.skip(label, 'an earlier step failed');
+		await report.check(label, fn);
+		if (report.counts.failed) failed = true;
+	};
+
+	try {
+		await step('`npm start -- --smoke` on a fresh state: the demo, every example and both triggers show items; exit code 0', async () => {
+			const run = await smoke(settings);
+			expectSelfCheck(run);
+			assert.ok(run.output.includes('new database, running migrations'), 'the state was not fresh');
+			console.log(`${checkLines(run.output)}\n         (${seconds(run.ms)})`);
+		});
+
+		await step("the playground runs; the demo is changed through n8n's REST API as the editor saves it, and now fails", async () => {
+			const logFile = path.join(dir, 'playground-e2e.log');
+			const t0 = Date.now();
+			const playground = processes.start('playground', process.execPath, [START, '--quiet', '--no-check', '--session-every', '0', '--max-seconds', '900', ...settings], { cwd: REPO, logFile });
+			await playground.waitReady(() => fs.readFileSync(logFile, 'utf8').includes('n8n with n8n-nodes-chargepilot is ready'), { timeoutMs: 10 * 60_000, intervalMs: 500 });
+			const client = new N8nClient(`http://127.0.0.1:${ports.n8n}`);
+			assert.ok(await client.login(OWNER.email, OWNER.password), 'login as the playground owner failed');
+			const current = (await client.rest('GET', `/workflows/${DEMO_ID}`)).json.data;
+			const trigger = current.nodes.find((node) => node.type === 'n8n-nodes-base.manualTrigger');
+			const nodes = current.nodes.map((node) => {
+				if (node === trigger) return { ...node, name: 'Start here' };
+				if (node.type === 'n8n-nodes-chargepilot.chargePilot') {
+					return { ...node, parameters: { resource: 'chargingEvent', operation: 'getAll', siteId: { __rl: true, mode: 'id', value: 'site-that-does-not-exist' }, from: '2026-01-01T00:00:00Z', to: '2026-01-02T00:00:00Z' } };
+				}
+				return node;
+			});
+			const connections = { 'Start here': current.connections[trigger.name] };
+			const res = await client.rest('PATCH', `/workflows/${DEMO_ID}`, { name: current.name, nodes, connections, settings: current.settings, versionId: current.versionId });
+			assert.equal(res.status, 200, `PATCH: HTTP ${res.status} ${res.text.slice(0, 300)}`);
+			const saved = (await client.rest('GET', `/workflows/${DEMO_ID}`)).json.data;
+			assert.deepEqual(saved.nodes.map((node) => node.name).sort(), ['ChargePilot', 'Start here']);
+			const run = await client.rest('POST', `/workflows/${DEMO_ID}/run`, { triggerToStartFrom: { name: 'Start here' } });
+			const execution = await client.waitForExecution(run.json.data.executionId);
+			assert.equal(execution.status, 'error', `the changed demo ran with status ${execution.status}`);
+			const message = execution.data.resultData.error?.message ?? '';
+			console.log(`         demo saved with the trigger "Start here" and Charging Event of "site-that-does-not-exist"; running it now ends in "${execution.status}": ${message.slice(0, 120)}`);
+			// What a self-check killed half-way would leave: the next one removes it (checked in step 4).
+			const leftover = await client.rest('POST', '/workflows', { name: `${SELF_CHECK}: left over (temporary)`, nodes: [], connections: {}, settings: {}, active: false });
+			const archived = await client.rest('POST', '/workflows', { name: `${SELF_CHECK}: left over, archived (temporary)`, nodes: [], connections: {}, settings: {}, active: false });
+			await client.rest('POST', `/workflows/${archived.json.data.id}/archive`, {});
+			const credential = await client.rest('POST', '/credentials', { name: `${SELF_CHECK} (chargePilotPushApi, temporary)`, type: 'chargePilotPushApi', data: { subscriptionKey: 'left-over-key-0123456789' } });
+			assert.deepEqual([leftover.status, archived.status, credential.status], [200, 200, 200]);
+			console.log('         left behind as a killed self-check would: two workflows (one archived) and a credential named "ChargePilot playground self-check ..."');
+			const pids = JSON.parse(fs.readFileSync(path.join(dir, 'n8n.pid'), 'utf8'));
+			await playground.stop({ graceMs: 60_000 });
+			assert.equal(playground.exitInfo.code, 0, `the playground exited with ${JSON.stringify(playground.exitInfo)} after SIGTERM`);
+			assert.equal(isAlive(pids.n8n), false, `n8n (PID ${pids.n8n}) is still running`);
+			console.log(`         started, changed, stopped with SIGTERM (${seconds(Date.now() - t0)})`);
+		});
+
+		await step('`npm start -- --smoke` again after the change: exit code 0, and the demo was not imported over it', async () => {
+			const run = await smoke(settings);
+			expectSelfCheck(run);
+			assert.ok(!run.output.includes('importing workflow "ChargePilot demo: list sites (sandbox)"'), 'the demo was imported again over the change');
+			console.log(`${checkLines(run.output)}\n         (${seconds(run.ms)})`);
+		});
+
+		await step("afterwards the database holds the user's change and no self-check copy (not even the leftovers)", async () => {
+			const harness = await ensureHarness(2);
+			const [demo, copies, credentials] = await queryDatabase(harness, db, [
+				`SELECT nodes FROM workflow_entity WHERE id = '${DEMO_ID}'`,
+				`SELECT id, name FROM workflow_entity WHERE name LIKE '${SELF_CHECK}%'`,
+				`SELECT id, name FROM credentials_entity WHERE name LIKE '${SELF_CHECK}%'`,
+			]);
+			assert.equal(demo.length, 1);
+			assert.ok(JSON.parse(demo[0].nodes).some((node) => node.name === 'Start here'), 'the change is gone');
+			assert.deepEqual(copies, []);
+			assert.deepEqual(credentials, []);
+		});
+	} finally {
+		await processes.stopAll();
+		stopWatchdog();
+		if (values.keep) console.log(`kept ${dir}`);
+		else fs.rmSync(dir, { recursive: true, force: true });
+	}
+	console.log(`\nplayground e2e done in ${seconds(Date.now() - started)}`);
+	return report.summary();
+}
+
+runCommand(main, { usage: USAGE });
