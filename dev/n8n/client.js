@@ -16,6 +16,9 @@ const BAD_PORTS = new Set([
 	1720, 1723, 2049, 3659, 4045, 4190, 5060, 5061, 6000, 6566, 6665, 6666, 6667, 6668, 6669, 6679, 6697, 10080,
 ]);
 
+/** Errors of a connection that was reset or closed under a request (Node's and undici's codes). */
+const RESET_CODES = new Set(['ECONNRESET', 'EPIPE', 'UND_ERR_SOCKET']);
+
 /** The scopes of a public-API key that can see and switch workflows and read executions. */
 const WORKFLOW_SCOPES = ['workflow:read', 'workflow:list', 'workflow:activate', 'workflow:deactivate', 'execution:read', 'execution:list'];
 
@@ -34,9 +37,21 @@ class N8nClient {
 	 * One request. `body`: a string or Buffer is sent as it is (with the Content-Type the headers
 	 * give, none otherwise), anything else as JSON. Resolves { status, headers, text, json, cookie,
 	 * ms } for any HTTP status (`json` undefined when the body is not JSON, `cookie` the n8n-auth
-	 * cookie n8n set, if any); rejects when n8n does not answer within `timeoutMs`.
+	 * cookie n8n set, if any); rejects when n8n does not answer within `timeoutMs`. A GET or HEAD
+	 * whose connection is reset is sent once more (a kept-alive connection n8n closed meanwhile,
+	 * or n8n 1.x resetting requests while busy); nothing else is repeated.
 	 */
-	async request(method, urlPath, { body, headers = {}, cookie, timeoutMs = this.timeoutMs } = {}) {
+	async request(method, urlPath, options = {}) {
+		try {
+			return await this.requestOnce(method, urlPath, options);
+		} catch (error) {
+			if (!['GET', 'HEAD'].includes(method) || !RESET_CODES.has(error.code)) throw error;
+			await sleep(250);
+			return await this.requestOnce(method, urlPath, options);
+		}
+	}
+
+	async requestOnce(method, urlPath, { body, headers = {}, cookie, timeoutMs = this.timeoutMs } = {}) {
 		const all = { accept: 'application/json', ...headers };
 		if (cookie) all.cookie = cookie;
 		let payload;

@@ -15,6 +15,7 @@ let server;
 let url;
 let seen;
 let setupCalls;
+let resets = {};
 
 beforeAll(async () => {
 	server = http.createServer((req, res) => {
@@ -46,6 +47,11 @@ beforeAll(async () => {
 				return json(200, { data: [{ id: 'w1' }] });
 			}
 			if (req.url === '/slow') return setTimeout(() => json(200, {}), 2000).unref();
+			if (req.url.startsWith('/reset-once')) {
+				resets[req.url] = (resets[req.url] ?? 0) + 1;
+				if (resets[req.url] === 1) return req.socket.destroy();
+				return json(200, { attempt: resets[req.url] });
+			}
 			res.writeHead(200, { 'content-type': 'text/plain' });
 			return res.end('not json');
 		});
@@ -111,4 +117,13 @@ test('readiness, time limits and nothing listening', async () => {
 	expect(await nobody.readiness()).toBeNull();
 	await expect(nobody.request('GET', '/x')).rejects.toMatchObject({ code: 'ECONNREFUSED' });
 	await expect(new N8nClient('http://127.0.0.1:6000').request('GET', '/x')).rejects.toThrow(/a port that fetch refuses/);
+});
+
+test('a reset connection: a GET is sent once more, a POST is not', async () => {
+	resets = {};
+	const client = new N8nClient(url);
+	const get = await client.request('GET', '/reset-once/get');
+	expect(get.json).toEqual({ attempt: 2 });
+	await expect(client.request('POST', '/reset-once/post', { body: {} })).rejects.toMatchObject({ code: expect.stringMatching(/ECONNRESET|UND_ERR_SOCKET/) });
+	expect(resets).toEqual({ '/reset-once/get': 2, '/reset-once/post': 1 });
 });
