@@ -58,15 +58,17 @@ async function latestExecution(n8n, workflowId) {
 	return await finishedExecution(n8n, async () => (await n8n.api('GET', `/executions?workflowId=${workflowId}&includeData=true&limit=1`)).json?.data?.[0]);
 }
 
-/** The text of a Chat Trigger's streamed answer (JSON lines: begin, item…, end). */
+/** The text of a Chat Trigger's streamed answer (JSON lines: begin, item…, end); undefined when it is not one. */
 function streamedText(text) {
-	return text
-		.split('\n')
-		.filter((line) => line.trim())
-		.map((line) => JSON.parse(line))
-		.filter((chunk) => chunk.type === 'item')
-		.map((chunk) => chunk.content)
-		.join('');
+	try {
+		const chunks = text
+			.split('\n')
+			.filter((line) => line.trim())
+			.map((line) => JSON.parse(line));
+		return chunks.some((chunk) => chunk.type === 'item') ? chunks.filter((chunk) => chunk.type === 'item').map((chunk) => chunk.content).join('') : undefined;
+	} catch {
+		return undefined;
+	}
 }
 
 async function aiLine({ line, instance, sandbox, check, startN8n, signIn }) {

@@ -18,11 +18,8 @@ const count = (n) => n.toLocaleString('en-US');
 
 /** The Description a ChargePilot tool has by default for an operation, read from the built node. */
 function defaultToolDescription(resource, operation) {
-	// eslint-disable-next-line global-require -- the build under test, loaded when needed
 	const { ChargePilot } = require(path.join(DIST, 'nodes/ChargePilot/ChargePilot.node.js'));
-	const { description } = new ChargePilot();
-	const properties = [...description.properties, ...(description.usableAsTool?.replacements?.properties ?? [])];
-	const found = properties.find(
+	const found = new ChargePilot().description.properties.find(
 		(property) => property.name === 'toolDescription' && property.displayOptions?.show?.resource?.includes(resource) && property.displayOptions?.show?.operation?.includes(operation),
 	);
 	if (!found) throw new Error(`the built node has no Description for ${resource} → ${operation}`);
