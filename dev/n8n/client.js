@@ -21,6 +21,9 @@ const BAD_PORTS = new Set([
 	1720, 1723, 2049, 3659, 4045, 4190, 5060, 5061, 6000, 6566, 6665, 6666, 6667, 6668, 6669, 6679, 6697, 10080,
 ]);
 
+/** Errors of a connection that was reset or closed under a request (Node's and undici's codes). */
+const RESET_CODES = new Set(['ECONNRESET', 'EPIPE', 'UND_ERR_SOCKET']);
+
 /** The scopes of a public-API key that can see and switch workflows and read executions. */
 const WORKFLOW_SCOPES = ['workflow:read', 'workflow:list', 'workflow:activate', 'workflow:deactivate', 'execution:read', 'execution:list'];
 
@@ -49,8 +52,23 @@ class N8nClient {
 	async request(method, urlPath, options = {}) {
 		const { notReadyWaitMs = 60_000, notReadyRetryEveryMs = 500 } = options;
 		for (const until = Date.now() + notReadyWaitMs; ; await sleep(notReadyRetryEveryMs)) {
-			const res = await this.requestOnce(method, urlPath, options);
+			const res = await this.requestResettable(method, urlPath, options);
 			if (!(res.status === 503 && res.json?.message === 'Database is not ready!') || Date.now() > until) return res;
+		}
+	}
+
+	/**
+	 * One request; a GET or HEAD whose connection is reset is sent once more (a kept-alive
+	 * connection n8n closed meanwhile, or n8n 1.x resetting requests while busy); nothing else is
+	 * repeated.
+	 */
+	async requestResettable(method, urlPath, options) {
+		try {
+			return await this.requestOnce(method, urlPath, options);
+		} catch (error) {
+			if (!['GET', 'HEAD'].includes(method) || !RESET_CODES.has(error.code)) throw error;
+			await sleep(250);
+			return await this.requestOnce(method, urlPath, options);
 		}
 	}
 

@@ -84,6 +84,11 @@ async function createInstance(line, packed, options = {}) {
 			return await n8n(['import:workflow', `--input=${writeJson(`workflow-${workflow.id}.json`, workflow)}`], options);
 		},
 
+		/** Imports several workflows with one n8n command (one file holding their array). */
+		async importWorkflows(workflows, options) {
+			return await n8n(['import:workflow', `--input=${writeJson('workflows.json', workflows)}`], options);
+		},
+
 		/** Runs a workflow; returns the parsed IRun (n8n 2.41.1 may SIGSEGV after printing it, see harness/README.md). */
 		async execute(workflowId) {
 			let result = await n8n(['execute', `--id=${workflowId}`, '--rawOutput'], { allowFail: true });

@@ -1,13 +1,18 @@
-import type { IExecuteFunctions, INodeExecutionData, INodeProperties, INodeType, INodeTypeBaseDescription, INodeTypeDescription } from 'n8n-workflow';
+import type { IExecuteFunctions, INodeExecutionData, INodeProperties, INodeType, INodeTypeDescription } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
 import { CREDENTIAL_TYPE } from '../../credentials/chargepilot';
 import { searchSites } from '../client/siteLocator';
 import { resources } from './actions/resources';
 import { router } from './actions/router';
-import { toolProperties } from './actions/tool.descriptions';
+import { withToolProperties } from './actions/tool.descriptions';
 
-const properties: INodeProperties[] = [
+/**
+ * The node's properties, and those of n8n's generated "ChargePilot Tool" (for AI agents): a
+ * Description written for a model per operation and a smaller Limit for charging events, shown
+ * only in the tool (see tool.descriptions.ts for why they are not `usableAsTool.replacements`).
+ */
+const properties: INodeProperties[] = withToolProperties([
 	{
 		displayName: 'Resource',
 		name: 'resource',
@@ -17,14 +22,7 @@ const properties: INodeProperties[] = [
 		default: 'api',
 	},
 	...resources.flatMap((entry) => entry.description),
-];
-
-/**
- * What n8n's generated "ChargePilot Tool" (for AI agents) replaces in this description: its
- * properties, with a description written for a model per operation (see tool.descriptions.ts).
- * n8n spreads these over a copy of the description; `properties` is not in the declared type.
- */
-const toolReplacements = { properties: toolProperties(properties) } as unknown as Partial<Omit<INodeTypeBaseDescription, 'usableAsTool'>>;
+]);
 
 export class ChargePilot implements INodeType {
 	description: INodeTypeDescription = {
@@ -36,7 +34,7 @@ export class ChargePilot implements INodeType {
 		subtitle: '={{ $parameter["operation"] + ": " + $parameter["resource"] }}',
 		description: 'Read EV charging sites and charging sessions from ChargePilot (The Mobility House)',
 		defaults: { name: 'ChargePilot' },
-		usableAsTool: { replacements: toolReplacements },
+		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
 		credentials: [{ name: CREDENTIAL_TYPE, required: true }],

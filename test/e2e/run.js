@@ -177,14 +177,21 @@ async function scenarioChecks(check, sandbox, run) {
 	});
 }
 
-/** Example workflows from examples/, pointed at the sandbox credential. */
+/**
+ * Example workflows from examples/ that run headless with only a ChargePilot credential. AI Agent
+ * examples (examples/ai-*.json: they need a chat model and its credential) are run by
+ * test/e2e/ai-agent.e2e.js against the scripted model server instead.
+ */
 function exampleWorkflows() {
-	if (!fs.existsSync(EXAMPLES)) return [];
-	return fs
-		.readdirSync(EXAMPLES)
-		.filter((file) => file.endsWith('.json'))
-		.map((file) => ({ file, workflow: JSON.parse(fs.readFileSync(path.join(EXAMPLES, file), 'utf8')) }));
+	if (!fs.existsSync(EXAMPLES)) return { examples: [], aiExamples: [] };
+	const files = fs.readdirSync(EXAMPLES).filter((file) => file.endsWith('.json'));
+	const aiExamples = files.filter((file) => file.startsWith('ai-'));
+	const examples = files.filter((file) => !file.startsWith('ai-')).map((file) => ({ file, workflow: JSON.parse(fs.readFileSync(path.join(EXAMPLES, file), 'utf8')) }));
+	return { examples, aiExamples };
 }
+
+/** The credential types an example's nodes use. */
+const credentialTypes = (workflow) => [...new Set(workflow.nodes.flatMap((node) => Object.keys(node.credentials ?? {})))];
 
 runSuite({
 	name: 'e2e',
@@ -204,7 +211,14 @@ runSuite({
 			SITE,
 			Array.from({ length: 24 }, (_v, k) => ({ start_time: new Date(Date.now() - (2 * k + 1) * 3_600_000), duration: 3000, energy_wh: 18_000 + 1_500 * k })),
 		);
-		for (const { file, workflow: example } of exampleWorkflows()) {
+		const { examples, aiExamples } = exampleWorkflows();
+		if (aiExamples.length) console.log(`  skipped ${aiExamples.join(', ')}: AI Agent examples, run by test/e2e/ai-agent.e2e.js`);
+		for (const { file, workflow: example } of examples) {
+			const others = credentialTypes(example).filter((type) => type !== 'chargePilotApi');
+			if (others.length) {
+				await check(`example ${file} needs only a ChargePilot credential (name it ai-*.json if it needs a chat model)`, () => assert.fail(`it also uses ${others.join(', ')}`));
+				continue;
+			}
 			sandbox.clearRequests();
 			const copy = JSON.parse(JSON.stringify(example).replaceAll('"id":"REPLACE_WITH_YOUR_CREDENTIAL_ID"', `"id":"${GOOD.id}"`));
 			await instance.importWorkflow(copy);

@@ -1,9 +1,14 @@
 /**
  * The node as an AI agent's tool ("ChargePilot Tool"): what a model reads must be readable. Errors
  * come back as items with the message and the hint (not a failed execution), an empty answer says
- * so, and the tool's description per operation is written for a model.
+ * so, and the tool's description per operation, written for a model, is what n8n's engine tells the
+ * model (n8n-workflow's getToolDescriptionForNode on the parameters its Workflow fills in), as is
+ * the tool's Limit. test/e2e/ai-agent.e2e.js shows the same in a real n8n with a scripted model.
  */
-import { loadBuilt, runNode } from '../harness/engine';
+import type { INode, INodeParameters } from 'n8n-workflow';
+import { NodeHelpers, Workflow } from 'n8n-workflow';
+
+import { aiToolVariant, loadBuilt, NODE_TYPE, runNode, TestNodeTypes } from '../harness/engine';
 import { sandboxCredentials, useSandbox } from '../harness/sandbox';
 
 const sandbox = useSandbox();
@@ -45,19 +50,68 @@ test('an empty window comes back as an explicit "no results" item, not as nothin
 	expect(plain.items).toEqual([]);
 });
 
-test('the tool variant describes every operation for a model, and limits charging events to 20 by default', () => {
-	const { nodeType } = loadBuilt();
-	const usable = nodeType.description.usableAsTool as { replacements: { properties: Array<{ name: string; default: unknown; displayOptions?: { show?: Record<string, string[]> } }> } };
-	const properties = usable.replacements.properties;
-	const descriptions = properties.filter((property) => property.name === 'toolDescription');
+/** What n8n's engine tells the model about a tool node stored with these parameters. */
+function toldToModel(parameters: Record<string, unknown>): { description: string; parameters: INodeParameters } {
+	const toolType = aiToolVariant(loadBuilt().nodeType);
+	const node: INode = { id: 'tool-1', name: 'ChargePilot Events', type: `${NODE_TYPE}Tool`, typeVersion: 1, position: [0, 0], parameters: parameters as INodeParameters };
+	// n8n builds the workflow from the stored JSON; its constructor fills in the parameters' defaults.
+	const workflow = new Workflow({ id: 'tool-test', nodes: [node], connections: {}, active: false, nodeTypes: new TestNodeTypes({ [node.type]: toolType }) });
+	const filled = workflow.getNode(node.name)!;
+	return { description: NodeHelpers.getToolDescriptionForNode(filled, toolType), parameters: filled.parameters };
+}
+
+const eventsTool = { resource: 'chargingEvent', operation: 'getAll', siteId: rl("={{ $fromAI('siteId') }}"), from: "={{ $fromAI('from') }}", to: "={{ $fromAI('to') }}" };
+
+test("the model is told each operation's model-facing Description when the workflow keeps the default (not n8n's \"Get many … in ChargePilot\")", () => {
+	const descriptions = loadBuilt().nodeType.description.properties.filter((property) => property.name === 'toolDescription');
 	const covered = descriptions.map((property) => `${property.displayOptions?.show?.resource}/${property.displayOptions?.show?.operation}`).sort();
 	expect(covered).toEqual(['api/customRequest', 'api/ping', 'chargingEvent/getAll', 'site/get', 'site/getAll']);
-	const events = String(descriptions.find((property) => property.displayOptions?.show?.resource?.[0] === 'chargingEvent')?.default);
+	for (const property of descriptions) {
+		const [resource, operation] = [property.displayOptions!.show!.resource![0], property.displayOptions!.show!.operation![0]];
+		// What the editor stores when the Description is left as it is: nothing.
+		expect(toldToModel({ resource, operation }).description).toBe(property.default);
+	}
+	const events = toldToModel(eventsTool).description;
 	expect(events).toMatch(/ISO 8601/);
-	expect(events).toMatch(/Wh/);
+	expect(events).toMatch(/in Wh/);
 	expect(events).toMatch(/default 20/);
-	const limit = properties.find((property) => property.name === 'limit' && property.displayOptions?.show?.resource?.includes('chargingEvent'));
-	expect(limit?.default).toBe(20);
-	// The node itself keeps its own defaults.
-	expect(nodeType.description.properties.find((property) => property.name === 'limit' && property.displayOptions?.show?.resource?.includes('chargingEvent'))?.default).toBe(50);
+	expect(events).not.toMatch(/^Get many/);
+});
+
+test('a Description the user wrote is what the model is told, also in a tool node saved with the former "Set Automatically" switch', () => {
+	expect(toldToModel({ ...eventsTool, toolDescription: 'Our sessions, energy in Wh.' }).description).toBe('Our sessions, energy in Wh.');
+	// n8n's own switch (descriptionType) is not a parameter of this node: ignored, never "auto".
+	expect(toldToModel({ ...eventsTool, descriptionType: 'manual', toolDescription: 'Written before.' }).description).toBe('Written before.');
+	expect(toldToModel({ ...eventsTool, descriptionType: 'auto' }).description).toMatch(/^Lists the completed EV charging sessions/);
+	expect(toldToModel({ ...eventsTool, descriptionType: 'auto' }).parameters.descriptionType).toBeUndefined();
+});
+
+test('as a tool, Charging Event → Get Many reads at most 20 events unless the workflow sets a Limit; the node keeps 50', async () => {
+	const window = { from: '2026-01-01T00:00:00Z', to: '2026-03-01T00:00:00Z' };
+	const asTool = await runNode({ parameters: { resource: 'chargingEvent', operation: 'getAll', siteId: rl('site-berlin-depot'), ...window }, credentials: creds(), asTool: true });
+	expect(asTool.items).toHaveLength(20);
+	expect(new URL(sandbox().requests[0].target, 'http://x').searchParams.get('take')).toBe('20');
+	sandbox().clearRequests();
+	const chosen = await runNode({ parameters: { resource: 'chargingEvent', operation: 'getAll', siteId: rl('site-berlin-depot'), ...window, limit: 7 }, credentials: creds(), asTool: true });
+	expect(chosen.items).toHaveLength(7);
+	const plain = await runNode({ parameters: { resource: 'chargingEvent', operation: 'getAll', siteId: rl('site-berlin-depot'), ...window }, credentials: creds() });
+	expect(plain.items).toHaveLength(50);
+	// Neither the tool's Description nor its Limit shows in the node.
+	const nodeParameters = new Workflow({
+		id: 'plain',
+		nodes: [{ id: 'n', name: 'N', type: NODE_TYPE, typeVersion: 1, position: [0, 0], parameters: { resource: 'chargingEvent', operation: 'getAll' } }],
+		connections: {},
+		active: false,
+		nodeTypes: new TestNodeTypes({ [NODE_TYPE]: loadBuilt().nodeType }),
+	}).getNode('N')!.parameters;
+	expect(nodeParameters.limit).toBe(50);
+	expect(nodeParameters.toolDescription).toBeUndefined();
+	expect(toldToModel(eventsTool).parameters.limit).toBe(20);
+});
+
+test('n8n adds no "Tool Description" switch of its own: the node brings its Description, and no replacements the engine would ignore', () => {
+	const { description } = loadBuilt().nodeType;
+	expect(description.usableAsTool).toBe(true);
+	const toolType = aiToolVariant(loadBuilt().nodeType);
+	expect(toolType.description.properties.some((property) => property.name === 'descriptionType')).toBe(false);
 });

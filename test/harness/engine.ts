@@ -138,7 +138,7 @@ export interface RunOptions {
 	items?: Array<Record<string, unknown>>;
 	continueOnFail?: boolean;
 	timezone?: string;
-	/** Run it as n8n's generated tool variant ("ChargePilot Tool", type …chargePilotTool). */
+	/** Run it as n8n's generated tool variant ("ChargePilot Tool", type …chargePilotTool; see aiToolVariant). */
 	asTool?: boolean;
 }
 
@@ -205,9 +205,36 @@ function executionDeps(credentialType: ICredentialType, credentials: ICredential
 	return { credentialsHelper, hooks, additionalData: mockAdditionalData(credentialsHelper, { hooks }) };
 }
 
+/**
+ * The node type n8n's engine runs for `<type>Tool` (n8n's NodeTypes.getByNameAndVersion →
+ * convertNodeToAiTool in packages/cli/src/tool-generation/ai-tools.ts, 1.x and 2.x): the node's own
+ * description (never `usableAsTool.replacements`, which only the editor applies) named
+ * `<name>Tool`, plus n8n's "Tool Description" switch (default "Set Automatically") when the node
+ * brings no `toolDescription` property. Its inputs stay the node's, so the harness can feed it items.
+ */
+export function aiToolVariant(nodeType: INodeType): INodeType {
+	const properties = [...nodeType.description.properties];
+	if (!properties.some((property) => property.name === 'toolDescription')) {
+		const switchable = properties.some((property) => property.name === 'resource' || property.name === 'operation');
+		const text = { displayName: 'Description', name: 'toolDescription', type: 'string' as const, default: nodeType.description.description, required: true };
+		properties.unshift(
+			...(switchable
+				? [
+						{ displayName: 'Tool Description', name: 'descriptionType', type: 'options' as const, options: [{ name: 'Set Automatically', value: 'auto' }, { name: 'Set Manually', value: 'manual' }], default: 'auto' },
+						{ ...text, displayOptions: { show: { descriptionType: ['manual'] } } },
+					]
+				: [text]),
+		);
+	}
+	const description = { ...nodeType.description, name: `${nodeType.description.name}Tool`, displayName: `${nodeType.description.displayName} Tool`, properties };
+	delete description.usableAsTool;
+	return Object.assign(Object.create(nodeType) as INodeType, { description });
+}
+
 /** Runs the ChargePilot node once on the given input items in the real engine. */
 export async function runNode(options: RunOptions): Promise<RunResult> {
-	const { nodeType, credentialType } = loadBuilt();
+	const { nodeType: built, credentialType } = loadBuilt();
+	const nodeType = options.asTool ? aiToolVariant(built) : built;
 	const node = chargePilotNode(options.parameters as INodeParameters, options.continueOnFail ?? false, options.asTool);
 	const workflow = singleNodeWorkflow(node, nodeType, { settings: { timezone: options.timezone ?? 'UTC' } });
 	const { credentialsHelper, hooks, additionalData } = executionDeps(credentialType, options.credentials);

@@ -24,6 +24,7 @@ let executionPolls;
 
 /** An execution's data as n8n stores it (flatted by n8n's own library, the reference here). */
 const RUN_DATA = { resultData: { runData: { Sites: [{ data: { main: [[{ json: { id: 'site-a', name: 'Müller' } }, { json: { id: 'site-b', name: 'site-a' } }]] } }] }, lastNodeExecuted: 'Sites' } };
+let resets = {};
 
 beforeAll(async () => {
 	server = http.createServer((req, res) => {
@@ -66,6 +67,10 @@ beforeAll(async () => {
 				if (id === '404') return json(404, { message: 'Not found' });
 				const status = executionPolls < 3 ? 'running' : 'success';
 				return json(200, { data: { id, status, stoppedAt: status === 'success' ? '2026-11-29T12:00:00.000Z' : null, data: flatted.stringify(RUN_DATA) } });
+			if (req.url.startsWith('/reset-once')) {
+				resets[req.url] = (resets[req.url] ?? 0) + 1;
+				if (resets[req.url] === 1) return req.socket.destroy();
+				return json(200, { attempt: resets[req.url] });
 			}
 			res.writeHead(200, { 'content-type': 'text/plain' });
 			return res.end('not json');
@@ -171,4 +176,13 @@ test('execution(): the data unflattened; waitForExecution() until it has ended; 
 	expect(nodeResult(execution, 'Sites').items).toEqual([{ id: 'site-a', name: 'Müller' }, { id: 'site-b', name: 'site-a' }]);
 	expect(await client.execution('404')).toBeNull();
 	await expect(client.waitForExecution('404', { timeoutMs: 50, intervalMs: 10 })).rejects.toThrow(/execution 404 had not ended/);
+});
+
+test('a reset connection: a GET is sent once more, a POST is not', async () => {
+	resets = {};
+	const client = new N8nClient(url);
+	const get = await client.request('GET', '/reset-once/get');
+	expect(get.json).toEqual({ attempt: 2 });
+	await expect(client.request('POST', '/reset-once/post', { body: {} })).rejects.toMatchObject({ code: expect.stringMatching(/ECONNRESET|UND_ERR_SOCKET/) });
+	expect(resets).toEqual({ '/reset-once/get': 2, '/reset-once/post': 1 });
 });
