@@ -67,6 +67,7 @@ beforeAll(async () => {
 				if (id === '404') return json(404, { message: 'Not found' });
 				const status = executionPolls < 3 ? 'running' : 'success';
 				return json(200, { data: { id, status, stoppedAt: status === 'success' ? '2026-11-29T12:00:00.000Z' : null, data: flatted.stringify(RUN_DATA) } });
+			}
 			if (req.url.startsWith('/reset-once')) {
 				resets[req.url] = (resets[req.url] ?? 0) + 1;
 				if (resets[req.url] === 1) return req.socket.destroy();
