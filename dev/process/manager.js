@@ -222,6 +222,17 @@ class Processes {
 		for (const proc of this.live) signalGroup(proc.pid, 'SIGKILL');
 	}
 
+	/** Ctrl+C or SIGTERM: every group killed now, then exit code 130 (for commands that run to an end). */
+	stopOnSignals() {
+		for (const signal of ['SIGINT', 'SIGTERM']) {
+			process.once(signal, () => {
+				console.log(`\n${signal}: stopping`);
+				this.killAllNow();
+				process.exit(130);
+			});
+		}
+	}
+
 	/**
 	 * Bounds a whole run: after `maxMs` every group is killed and `onTimeout()` is called (which
 	 * usually reports and exits). Returns a function that cancels it.

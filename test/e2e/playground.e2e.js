@@ -71,13 +71,7 @@ async function main(argv) {
 		process.stdout.write(USAGE);
 		return 0;
 	}
-	for (const signal of ['SIGINT', 'SIGTERM']) {
-		process.once(signal, () => {
-			console.log(`\n${signal}: stopping`);
-			processes.killAllNow();
-			process.exit(130);
-		});
-	}
+	processes.stopOnSignals();
 	const started = Date.now();
 	const stopWatchdog = processes.watchdog(MAX_MS, () => {
 		console.log(`FAIL: the playground e2e took longer than ${MAX_MS / 1000} s; everything it started was killed`);

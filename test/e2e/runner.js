@@ -179,13 +179,7 @@ ${ownUsage}`;
 			console.log(`${name}: runs on n8n line ${supported.join(', ')} only; nothing to do for the lines asked for`);
 			return 0;
 		}
-		for (const signal of ['SIGINT', 'SIGTERM']) {
-			process.once(signal, () => {
-				console.log(`\n${signal}: stopping`);
-				processes.killAllNow();
-				process.exit(130);
-			});
-		}
+		processes.stopOnSignals();
 		const started = Date.now();
 		const packed = await packPackage();
 		removeOnExit(path.dirname(packed.tarball));

@@ -10,6 +10,7 @@
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
+const { spawn } = require('node:child_process');
 
 const { Processes } = require('../../../dev/process/manager');
 const { signalGroup, isAlive } = require('../../../dev/process/group');
@@ -123,4 +124,31 @@ const asRoot = typeof process.getuid === 'function' && process.getuid() === 0;
 	expect(fs.readFileSync(logFile, 'utf8')).toContain(`uid 65534 pid ${proc.pid}`);
 	await proc.stop({ graceMs: 5000 });
 	expect(isAlive(proc.pid)).toBe(false);
+});
+
+test('stopOnSignals(): SIGTERM kills every group it started and exits 130', async () => {
+	const manager = path.resolve(__dirname, '../../../dev/process/manager.js');
+	const script = `
+const { Processes } = require(${JSON.stringify(manager)});
+const processes = new Processes();
+processes.stopOnSignals();
+const proc = processes.start('hang', process.execPath, ['-e', 'setInterval(() => {}, 1000)'], { logFile: ${JSON.stringify(path.join(dir, 'inner.log'))} });
+console.log('pids ' + process.pid + ' ' + proc.pid);
+setInterval(() => {}, 1000);
+`;
+	const outer = spawn(process.execPath, ['-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
+	let out = '';
+	const pids = await new Promise((resolve) => {
+		outer.stdout.on('data', (chunk) => {
+			out += chunk;
+			const match = /pids (\d+) (\d+)/.exec(out);
+			if (match) resolve([Number(match[1]), Number(match[2])]);
+		});
+	});
+	const exited = new Promise((resolve) => outer.on('exit', (code, signal) => resolve({ code, signal })));
+	outer.kill('SIGTERM');
+	expect(await exited).toEqual({ code: 130, signal: null });
+	expect(out).toMatch(/SIGTERM: stopping/);
+	for (let i = 0; i < 50 && isAlive(pids[1]); i++) await new Promise((resolve) => setTimeout(resolve, 100));
+	expect(isAlive(pids[1])).toBe(false);
 });
