@@ -47,6 +47,16 @@ describe('Site', () => {
 		expect(sandbox().requests.map((r) => r.target)).toEqual([`/rest/v1/sites/${MAIN}`, '/rest/v1/sites/a%2Fb%3Fc']);
 	});
 
+	test('Get simplifies by default: the same summary fields as Get Many gives for that site', async () => {
+		const one = await runNode({ parameters: { resource: 'site', operation: 'get', siteId: byList(MAIN) }, credentials: creds() });
+		const many = await runNode({ parameters: { resource: 'site', operation: 'getAll', returnAll: true }, credentials: creds() });
+		expect(one.error).toBeUndefined();
+		expect(one.items).toHaveLength(1);
+		expect(one.items[0].json).toEqual(many.items.find((i) => i.json.id === MAIN)!.json);
+		expect(one.items[0].json).not.toHaveProperty('fuse_tree');
+		expect(one.items[0].json.chargingStationCount).toBe(20);
+	});
+
 	test('Get with no site selected fails naming the field and item, nothing sent', async () => {
 		const { error } = await runNode({ parameters: { resource: 'site', operation: 'get', siteId: byId('={{ "" }}') }, credentials: creds() });
 		expect(error?.message).toMatch(/Site \(item 0\): no site is selected/);
