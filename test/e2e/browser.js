@@ -41,7 +41,8 @@ function loadPlaywright() {
 
 /**
  * Launches Chromium with a profile in `profileDir` and one page. `external`: the non-loopback
- * requests the page tried (aborted). Returns { context, page, external, close() }.
+ * requests the page tried (aborted); `answered`: responses from anywhere but 127.0.0.1 (none, as
+ * long as the route above aborts them). Returns { context, page, external, answered, close() }.
  */
 async function launchBrowser({ executablePath, profileDir, viewport = { width: 1440, height: 900 } }) {
 	if (!fs.existsSync(executablePath)) throw new Error(`no Chromium at ${executablePath}: apt-get install -y chromium (or --chromium PATH)`);
@@ -63,12 +64,17 @@ async function launchBrowser({ executablePath, profileDir, viewport = { width: 1
 		timeout: 120_000,
 	});
 	const external = [];
+	const loopback = (url) => url.protocol === 'data:' || url.protocol === 'blob:' || url.hostname === '127.0.0.1';
 	await context.route('**/*', (route) => {
 		const url = new URL(route.request().url());
-		if (url.protocol === 'data:' || url.protocol === 'blob:' || url.hostname === '127.0.0.1') return route.continue();
+		if (loopback(url)) return route.continue();
 		const what = `${route.request().method()} ${url.origin}${url.pathname}`;
 		if (!external.includes(what)) external.push(what);
 		return route.abort('blockedbyclient');
+	});
+	const answered = [];
+	context.on('response', (response) => {
+		if (!loopback(new URL(response.url()))) answered.push(`${response.status()} ${response.url()}`);
 	});
 	const page = context.pages()[0] || (await context.newPage());
 	page.setDefaultTimeout(30_000);
@@ -77,6 +83,7 @@ async function launchBrowser({ executablePath, profileDir, viewport = { width: 1
 		context,
 		page,
 		external,
+		answered,
 		async close() {
 			await Promise.race([context.close().catch(() => {}), sleep(15_000)]);
 		},

@@ -37,7 +37,6 @@ const START = path.join(REPO, 'scripts', 'start.js');
 const DEMO_ID = 'CpPlaygroundDemo';
 const OWNER = { email: 'owner@example.com', password: 'ChargePilot-Playground-1' };
 const SELF_CHECK = 'ChargePilot playground self-check';
-const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 const seconds = (ms) => `${Math.round(ms / 1000)} s`;
 
 const USAGE = `Usage: node test/e2e/playground.e2e.js [--keep]   (after npm run build)
