@@ -194,7 +194,7 @@ async function main(argv) {
 		playground.log('self-check: temporary copies of the demos and the examples, run against the sandbox ...');
 		try {
 			const { results, ms } = await playground.selfCheck();
-			for (const { name, detail } of results) playground.log(`  ok  ${name}: ${detail}`);
+			for (const { name, detail, skipped } of results) playground.log(`  ${skipped ? 'skip ' : 'ok  '}${name}: ${detail}`);
 			playground.log(`self-check ok (${(ms / 1000).toFixed(1)} s; the copies are removed again)`);
 		} catch (error) {
 			checkFailed = true;

@@ -76,7 +76,7 @@ class SelfCheck {
 		return res.json?.data;
 	}
 
-	/** Runs every check; returns [{ name, detail }]. Removes its copies on every path. */
+	/** Runs every check; returns [{ name, detail, skipped? }]. Removes its copies on every path. */
 	async run() {
 		try {
 			await this.removeLeftovers();
@@ -158,9 +158,16 @@ class SelfCheck {
 	}
 
 	async checkExample(file, workflow, credential) {
+		// An example that needs a credential the playground cannot make (the AI example's model) is
+		// imported for the user to finish, not run here.
+		const foreign = [...new Set(workflow.nodes.flatMap((node) => Object.keys(node.credentials ?? {})).filter((type) => type !== CREDENTIAL_TYPE))];
+		if (foreign.length) {
+			this.results.push({ name: `example "${workflow.name}"`, detail: `not run: it needs your own ${foreign.join(', ')} credential`, skipped: true });
+			return;
+		}
 		const trigger = workflow.nodes.find((node) => node.type === 'n8n-nodes-base.manualTrigger');
 		if (!trigger) {
-			this.results.push({ name: `example ${file}`, detail: 'skipped: it has no manual trigger to run it from' });
+			this.results.push({ name: `example "${workflow.name}"`, detail: 'not run: it has no manual trigger to run it from', skipped: true });
 			return;
 		}
 		const copy = await this.createCopy(workflow, [credential]);
@@ -168,7 +175,10 @@ class SelfCheck {
 		const runData = execution.data.resultData.runData;
 		const counts = [];
 		for (const node of workflow.nodes) {
-			if (!runData[node.name]) continue;
+			if (!runData[node.name]) {
+				if (node.type === NODE_TYPE && !node.disabled) this.fail(`the example ${file}`, `its ChargePilot node "${node.name}" did not run`);
+				continue;
+			}
 			const items = nodeResult(execution, node.name).items ?? [];
 			counts.push(`${node.name} ${items.length}`);
 			if (node.type === NODE_TYPE && items.length === 0) this.fail(`the example ${file}`, `"${node.name}" output no items (the sandbox's sessions should reach up to now)`);

@@ -26,9 +26,9 @@ const path = require('node:path');
 
 const { readOptions, runCommand } = require('../../dev/cli');
 const { ensureHarness, N8nClient, queryDatabase } = require('../../dev/n8n');
-const { REPO } = require('../../dev/paths');
+const { EXAMPLES, REPO } = require('../../dev/paths');
 const { freePort } = require('../../dev/ports');
-const { isAlive, processes } = require('../../dev/process');
+const { commandLine, isAlive, processes, signalGroup } = require('../../dev/process');
 const { createReport } = require('./runner');
 
 /** The whole suite: three starts of the playground (the first with n8n's migrations). */
@@ -49,9 +49,27 @@ async function smoke(settings) {
 	return { status: result.status, output: `${result.stdout}${result.stderr}`, ms: result.ms, timedOut: result.timedOut };
 }
 
+/**
+ * The self-check's line for every file in examples/: run ("ok") when it needs only the ChargePilot
+ * API credential, listed as not run ("skip") when it needs one of the user's own (the AI example).
+ */
+function exampleLines() {
+	return fs
+		.readdirSync(EXAMPLES)
+		.filter((file) => file.endsWith('.json'))
+		.sort()
+		.map((file) => {
+			const workflow = JSON.parse(fs.readFileSync(path.join(EXAMPLES, file), 'utf8'));
+			const own = workflow.nodes.some((node) => Object.keys(node.credentials ?? {}).some((type) => type !== 'chargePilotApi'));
+			return `${own ? 'skip ' : 'ok  '}example "${workflow.name}"`;
+		});
+}
+
 function expectSelfCheck(run) {
 	assert.equal(run.status, 0, `exit ${run.status}${run.timedOut ? ' (timed out)' : ''}; last lines:\n${run.output.trim().split('\n').slice(-25).join('\n')}`);
-	for (const line of ['ok  demo "ChargePilot demo: list sites (sandbox)"', 'ok  example "ChargePilot: daily charging report"', 'ok  example "ChargePilot: high-energy session alerts"', 'ok  example "ChargePilot: site fuse-limit overview"', 'ok  ChargePilot Trigger, as "Fetch Test Event"', 'ok  Push Trigger, activated', 'self-check ok', 'smoke run passed']) {
+	const examples = exampleLines();
+	assert.ok(examples.filter((line) => line.startsWith('ok')).length >= 3, `examples/ has fewer than 3 runnable examples: ${examples.join('; ')}`);
+	for (const line of ['ok  demo "ChargePilot demo: list sites (sandbox)"', ...examples, 'ok  ChargePilot Trigger, as "Fetch Test Event"', 'ok  Push Trigger, activated', 'self-check ok', 'smoke run passed']) {
 		assert.ok(run.output.includes(line), `the output lacks "${line}"`);
 	}
 }
@@ -78,6 +96,18 @@ async function main(argv) {
 	});
 	const report = createReport();
 	const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'chargepilot-playground-e2e-'));
+	// However this process ends (the watchdog and Ctrl+C exit at once, past the finally below): the
+	// playground's n8n, which runs in a process group of its own (a killed `npm start` leaves it),
+	// and the state folder.
+	process.on('exit', () => {
+		try {
+			const { n8n } = JSON.parse(fs.readFileSync(path.join(dir, 'n8n.pid'), 'utf8'));
+			if (Number.isInteger(n8n) && /n8n|node/.test(commandLine(n8n))) signalGroup(n8n, 'SIGKILL');
+		} catch {
+			// no n8n.pid: the playground stopped its n8n itself, or never started one
+		}
+		if (!values.keep) fs.rmSync(dir, { recursive: true, force: true });
+	});
 	const ports = { n8n: await freePort(), sandbox: await freePort(), broker: await freePort() };
 	const settings = ['--dir', dir, '--port', String(ports.n8n), '--sandbox-port', String(ports.sandbox), '--broker-port', String(ports.broker)];
 	console.log(`playground e2e: state ${dir}, n8n port ${ports.n8n}, sandbox port ${ports.sandbox}`);

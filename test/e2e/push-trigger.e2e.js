@@ -120,7 +120,8 @@ async function pushLine({ instance, check, startN8n, signIn }) {
 		assert.equal(answers.single.status, 200, answers.single.text);
 		assert.deepEqual(answers.single.json, { received: 1 });
 		assert.match(String(answers.single.headers['content-type']), /^application\/json/);
-		assert.ok(answers.single.ms < 5000, `${answers.single.ms} ms`);
+		// The first production run after activation, on a shared machine: a ceiling, not a speed claim.
+		assert.ok(answers.single.ms < 30_000, `${answers.single.ms} ms`);
 	});
 	await check('an array of three sessions: 200 {"received":3}', () => {
 		assert.equal(answers.array.status, 200, answers.array.text);
