@@ -145,6 +145,8 @@ async function aiLine({ line, instance, sandbox, check, startN8n, signIn }) {
 			const answer = c.path === 'chat' ? streamedText(res.text) : res.json?.output;
 			await check(`n8n ${instance.version} ${c.key}: the ${c.path === 'chat' ? 'chat' : 'webhook'} answers 200 with the agent's text, which the execution's AI Agent output holds too`, () => {
 				assert.equal(res.status, 200, res.text.slice(0, 500));
+				// Not vacuous: two missing answers (undefined) would be equal too.
+				assert.ok(typeof answer === 'string' && answer.length > 0, `answer: ${JSON.stringify(answer)}; ${res.text.slice(0, 300)}`);
 				assert.equal(answer, agentOutput(execution));
 			});
 			await runCase(c, execution, answer);
