@@ -209,7 +209,10 @@ runSuite({
 				assert.deepEqual(list.json.data.map((entry) => entry.packageName), [PACKAGE]);
 				return res;
 			};
-			await check(`n8n's "n8n" field / loading check refuses a control package without the "n8n" field ("does not contain any nodes"); ours declares ${packed.files.filter((file) => file.endsWith('.node.js')).length} nodes and loads them`, async () => {
+			// The node files our tarball ships: the label's count is asserted, not just printed.
+			const ourNodeFiles = packed.files.filter((file) => file.endsWith('.node.js'));
+			await check(`n8n's "n8n" field / loading check refuses a control package without the "n8n" field ("does not contain any nodes"); ours declares ${ourNodeFiles.length} nodes and loads them`, async () => {
+				assert.equal(ourNodeFiles.length, NODE_TYPES.length, `node files in the tarball: ${ourNodeFiles.join(', ')}; expected types: ${NODE_TYPES.join(', ')}`);
 				await refusedControl(NO_N8N_FIELD, /does not contain any nodes/);
 			});
 			if (line === 2) {

@@ -41,8 +41,12 @@ const KEYS = [
 	{ apiKey: 'queue-e2e-poll-key', apiSecret: 'queue-e2e-poll-secret' },
 ];
 const PUSH_KEY = 'queue-e2e-Push-Key-7f3a9c21d4b86e05';
-/** The slow ChargePilot of check (d): every answer after this long (the sandbox caps delays at 60 s). */
-const SLOW_MS = 30_000;
+/**
+ * The slow ChargePilot of check (d): every answer after this long (the sandbox caps delays at 60 s).
+ * Every execution must have started, its call waiting, before the first call is answered: near the
+ * cap, so that a busy machine has most of a minute to start all of them.
+ */
+const SLOW_MS = 55_000;
 /**
  * The webhook processor's expression engine. n8n 2.41.1 starts a "vm" expression isolate for every
  * webhook request whose trigger is not its own Webhook node, so for every push; under a burst of 100
@@ -80,7 +84,7 @@ async function queueLine({ root, packed, sandbox, check }) {
 
 		const ops = { path: 'cp-queue-ops', siteId: 'site-berlin-depot', apiKey: KEYS[0].apiKey, window: { from: '2026-03-01T00:00:00Z', to: '2026-03-08T00:00:00Z', pageSize: 50 } };
 		const push = { path: 'cp-queue-push', siteId: 'site-amsterdam-office', key: PUSH_KEY };
-		const kill = { path: 'cp-queue-kill', siteId: 'site-brooklyn-fleet-yard', key: PUSH_KEY };
+		const kill = { path: 'cp-queue-kill', siteId: 'site-brooklyn-fleet-yard', key: PUSH_KEY, slowMs: SLOW_MS };
 		ops.workflowId = await topology.createActiveWorkflow(operationsWorkflow({ path: ops.path, credential: opsCredential, siteId: ops.siteId, window: ops.window }));
 		push.workflowId = await topology.createActiveWorkflow(pushWorkflow({ path: push.path, credential: pushCredential }));
 		kill.workflowId = await topology.createActiveWorkflow(slowPushWorkflow({ path: kill.path, credential: pushCredential, apiCredential: slowCredential }));

@@ -101,10 +101,11 @@ function printSizes(c, pairs) {
 /**
  * The checks of one case. `records`: the model server's requests of the case; `requests`: the
  * sandbox's; `run`: the execution (status, data.resultData); `answer`: the final text the user got
- * (the agent's output, the webhook's or the chat's answer); `workflow`: the case's workflow.
+ * (the agent's output, the webhook's or the chat's answer); `workflow`: the case's workflow;
+ * `version`: the running n8n's version, for the labels.
  */
-async function checkCase({ check, c, records, requests, sandbox, run, answer, workflow, printShown }) {
-	const tag = `n8n ${c.line === 2 ? '2.41.1' : '1.123.81'} ${c.key}`;
+async function checkCase({ check, c, version, records, requests, sandbox, run, answer, workflow, printShown }) {
+	const tag = `n8n ${version} ${c.key}`;
 	const resultData = run?.data?.resultData ?? {};
 
 	if (c.expect === 'refused') {

@@ -46,12 +46,14 @@ async function checkKill({ topology, slowSandbox, check, say, kill }) {
 	const afterAnswers = await Promise.all([after.slice(0, PER_PUSH), after.slice(PER_PUSH)].map((batch) => push(url, kill.key, batch)));
 
 	const timeline = [];
+	// The survivor's calls (up to slowMs), the 2 new executions possibly queued behind them (slowMs
+	// more), queue recovery of the killed ones (every 30 s), and room for a busy machine.
 	await waitUntil('every execution of the kill workflow final', async () => {
 		executions = await topology.executions(kill.workflowId);
 		const statuses = JSON.stringify(countBy(executions.map((execution) => execution.status)));
 		if (timeline.at(-1)?.statuses !== statuses) timeline.push({ s: Math.round((Date.now() - killedAt) / 1000), statuses });
 		return executions.length >= PUSHES + 2 && executions.every(isFinal);
-	}, { timeoutMs: 240_000, intervalMs: 1000 });
+	}, { timeoutMs: 2 * kill.slowMs + 150_000, intervalMs: 1000 });
 	const ranOn = topology.ranOn();
 	const killed = executions.filter((execution) => victimIds.includes(execution.id));
 	const others = executions.filter((execution) => !victimIds.includes(execution.id));
@@ -102,7 +104,7 @@ async function checkKill({ topology, slowSandbox, check, say, kill }) {
 	await waitUntil('the retries final', async () => {
 		retries = (await topology.executions(kill.workflowId)).filter((execution) => execution.retryOf && victimIds.includes(String(execution.retryOf)));
 		return retries.length >= killed.length && retries.every(isFinal);
-	}, { timeoutMs: 90_000 }).catch(() => {});
+	}, { timeoutMs: kill.slowMs + 60_000 }).catch(() => {}); // a retry that calls ChargePilot waits slowMs
 	say(`(d) POST /api/v1/executions/{id}/retry of each: ${retried.join(', ')}; retries: ${retries.map((r) => `${r.id} (of ${r.retryOf}) ${r.status}, ${nodeItems(r, 'Push').length} sessions${r.data?.resultData?.error?.message ? `, "${r.data.resultData.error.message.slice(0, 80)}"` : ''}`).join('; ') || 'none ran'}`);
 	return { victim, survivor, lost };
 }

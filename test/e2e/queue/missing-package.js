@@ -58,7 +58,8 @@ async function checkMissingPackage({ topology, sandbox, check, say, ops, push: t
 		return `push: HTTP ${pushAnswer.status} ${pushAnswer.body}; execution ${pushExecution.id}: ${pushExecution.status}, "${message(pushExecution)}", its sessions kept in its data: ${nodeItems(pushExecution, 'Push').length}; worker log: ${workerLines.slice(0, 2).join(' | ') || '(nothing)'}`;
 	});
 
-	const pushBefore = (await topology.executions(target.workflowId, { includeData: false })).length;
+	const count = async (workflowId) => (await topology.executions(workflowId, { includeData: false })).length;
+	const [opsBefore, pushBefore] = [await count(ops.workflowId), await count(target.workflowId)];
 	const refused = sandbox.addEvents(target.siteId, 1);
 	const bareOps = await bareWebhook.client.request('GET', `/webhook/${ops.path}`, { timeoutMs: 60_000 });
 	const barePush = await push(`${bareWebhook.url}/webhook/${target.path}`, target.key, refused);
@@ -67,10 +68,11 @@ async function checkMissingPackage({ topology, sandbox, check, say, ops, push: t
 		assert.match(barePush.body, UNRECOGNIZED('chargePilotPushTrigger'));
 		assert.equal(bareOps.status, 400, bareOps.text);
 		assert.match(bareOps.text, UNRECOGNIZED('chargePilot'));
-		const pushAfter = (await topology.executions(target.workflowId, { includeData: false })).length;
-		assert.equal(pushAfter, pushBefore);
+		const [opsAfter, pushAfter] = [await count(ops.workflowId), await count(target.workflowId)];
+		assert.equal(pushAfter, pushBefore, 'push executions started');
+		assert.equal(opsAfter, opsBefore, 'Webhook → ChargePilot executions started');
 		const short = (text) => JSON.parse(text).message;
-		return `push: HTTP ${barePush.status} "${short(barePush.body)}"; Webhook → ChargePilot: HTTP ${bareOps.status} "${short(bareOps.text)}"; push executions ${pushBefore} → ${pushAfter}`;
+		return `push: HTTP ${barePush.status} "${short(barePush.body)}"; Webhook → ChargePilot: HTTP ${bareOps.status} "${short(bareOps.text)}"; push executions ${pushBefore} → ${pushAfter}, Webhook → ChargePilot executions ${opsBefore} → ${opsAfter}`;
 	});
 }
 
