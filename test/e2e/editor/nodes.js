@@ -22,7 +22,8 @@ async function unfold(category, item) {
 	await category.waitFor({ state: 'visible' });
 	for (let i = 0; i < 4 && !(await item.isVisible()); i++) {
 		await category.click();
-		await sleep(500);
+		// A slow render shows the item late: wait for it before clicking again (which folds it shut).
+		await item.waitFor({ state: 'visible', timeout: 5_000 }).catch(() => {});
 	}
 	await item.waitFor({ state: 'visible', timeout: 10_000 });
 }
