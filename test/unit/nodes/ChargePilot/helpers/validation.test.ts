@@ -1,12 +1,15 @@
 /**
  * The node's input checks on their own: each names the field and the item, and says what to do.
+ * Messages and hints are pinned exactly; every limit is tried at the limit and one past it, and
+ * every pattern with values just inside and just outside it.
  */
-import type { INode } from 'n8n-workflow';
+import type { INode, NodeOperationError } from 'n8n-workflow';
 
 import {
 	checkTargetLength,
 	encodedTargetLength,
 	headersFromPairs,
+	inputError,
 	limitParameter,
 	MAX_TARGET_LENGTH,
 	parseJson,
@@ -142,5 +145,315 @@ describe('other values', () => {
 		expect(parseJson(node, 0, { a: 1 }, 'Body')).toEqual({ a: 1 });
 		expect(parseJson(node, 0, '  ', 'Body')).toBeUndefined();
 		expect(() => parseJson(node, 4, '{"a":', 'Body')).toThrow(/Body \(item 4\): is not valid JSON/);
+	});
+});
+
+/** What a call throws: message, hint and item index (the test fails when nothing is thrown). */
+function failure(call: () => unknown): { message: string; description: unknown; itemIndex: unknown } {
+	try {
+		call();
+	} catch (error) {
+		const { message, description, context } = error as NodeOperationError;
+		return { message, description, itemIndex: context.itemIndex };
+	}
+	throw new Error('nothing was thrown');
+}
+
+const PATH_FIX = 'Enter a path relative to the base URL, e.g. /sites';
+const LONE_SURROGATE_FIX = 'A character was cut in half (a lone UTF-16 surrogate, e.g. half of an emoji), which cannot be sent. Fix the value, or the expression that cut it.';
+
+describe('inputError', () => {
+	test('names the field and the item, carries the fix and the item index', () => {
+		const error = inputError(node, 6, 'Site', 'is wrong', 'Do this.');
+		expect(error.message).toBe('Site (item 6): is wrong');
+		expect(error.description).toBe('Do this.');
+		expect(error.context.itemIndex).toBe(6);
+		expect(error.node).toBe(node);
+	});
+});
+
+describe('validatePath: every refusal, exactly', () => {
+	test.each([
+		[undefined, 'is empty', PATH_FIX],
+		[null, 'is empty', PATH_FIX],
+		['', 'is empty', PATH_FIX],
+		[' \t\n ', 'is empty', PATH_FIX],
+		[42, 'must be text, got number', PATH_FIX],
+		[true, 'must be text, got boolean', PATH_FIX],
+		[['/sites'], 'must be text, got an array', PATH_FIX],
+		[{ path: '/sites' }, 'must be text, got object', PATH_FIX],
+		['/a\ud800', 'contains half of a character (a lone UTF-16 surrogate)', LONE_SURROGATE_FIX],
+		['/a\udc00b', 'contains half of a character (a lone UTF-16 surrogate)', LONE_SURROGATE_FIX],
+		['/a\u0000b', 'contains a line break or another control character', 'Remove line breaks and tabs from the path (an expression may have added them).'],
+		['http://x/y', '"http://x/y" is an absolute URL', 'Enter only the part after the base URL, e.g. /sites. The base URL comes from the credential\'s Region or Base URL.'],
+		['//x/y', '"//x/y" starts with "//" and would point at another host', 'Start the path with a single "/", e.g. /sites'],
+		['/x#y', 'contains "#"', 'A fragment is never sent to the server. Remove it, or encode "#" as %23 if it belongs to a value.'],
+		['/a/../b', 'contains a "." or ".." segment', 'Use the resource path itself, e.g. /sites/abc, without dot segments.'],
+	])('%j: "%s"', (raw, problem, fix) => {
+		expect(failure(() => validatePath(node, 3, raw))).toEqual({ message: `Path (item 3): ${problem}`, description: fix, itemIndex: 3 });
+	});
+
+	test('the field name is the one given', () => {
+		expect(failure(() => validatePath(node, 1, '', 'Next Page Path')).message).toBe('Next Page Path (item 1): is empty');
+	});
+
+	test('a long absolute URL is quoted cut to 60 characters', () => {
+		const long = `https://${'x'.repeat(100)}`;
+		expect(failure(() => validatePath(node, 0, long)).message).toBe(`Path (item 0): "${long.slice(0, 60)}… (108 characters)" is an absolute URL`);
+	});
+
+	test('a whole emoji (a surrogate pair) is not half a character', () => {
+		expect(validatePath(node, 0, '/sites/😀')).toBe('/sites/😀');
+	});
+});
+
+describe('validatePath: the edges of each pattern', () => {
+	test.each([
+		['\u0000', true],
+		['\u001f', true],
+		['\n', true],
+		['\r', true],
+		['\u007f', true],
+		[' ', false],
+		['~', false],
+		['\u0080', false],
+		['\u00a0', false],
+	])('a path with %j inside: control character %p', (char, refused) => {
+		const path = `/a${char}b`;
+		if (refused) expect(failure(() => validatePath(node, 0, path)).message).toBe('Path (item 0): contains a line break or another control character');
+		else expect(validatePath(node, 0, path)).toBe(path);
+	});
+
+	test.each(['a:b', 'z:b', 'HTTPS://x', 'Mailto:x', 'a0:b', 'a9b:c', 'a+b:c', 'a-b:c', 'a.b:c', 'ab:'])('%j has a scheme: an absolute URL', (raw) => {
+		expect(failure(() => validatePath(node, 0, raw)).message).toBe(`Path (item 0): "${raw}" is an absolute URL`);
+	});
+
+	test.each([
+		['1a:b', '/1a:b'],
+		[':b', '/:b'],
+		['a_b:c', '/a_b:c'],
+		['sites/a:b', '/sites/a:b'],
+		['/a:b', '/a:b'],
+	])('%j has no scheme: a path', (raw, expected) => {
+		expect(validatePath(node, 0, raw)).toBe(expected);
+	});
+
+	test.each(['//x', '\\x', '\\\\x', '/\\x', '/\\'])('%j starts like another host', (raw) => {
+		expect(failure(() => validatePath(node, 0, raw)).message).toBe(`Path (item 0): "${raw}" starts with "//" and would point at another host`);
+	});
+
+	test.each([
+		['/a//b', '/a//b'],
+		['a//', '/a//'],
+		['a\\', '/a\\'],
+		['/a/\\', '/a/\\'],
+	])('%j has "//" or "\\" only later: a path', (raw, expected) => {
+		expect(validatePath(node, 0, raw)).toBe(expected);
+	});
+
+	test.each(['#', '/a#', '/a?q=#x'])('%j holds "#"', (raw) => {
+		expect(failure(() => validatePath(node, 0, raw)).message).toBe('Path (item 0): contains "#"');
+	});
+
+	test.each(['.', '..', '/.', '/..', '/a/.', '/a/..', '/a/%2e', '/a/%2E', '/a/%2E%2e', '/a/%2e%2e/b', '/a/.%2E', '/a/%2e.', '/a/..?x=1', '/a\\.'])('%j has a dot segment', (raw) => {
+		expect(failure(() => validatePath(node, 0, raw)).message).toBe('Path (item 0): contains a "." or ".." segment');
+	});
+
+	test.each(['/a/...', '/a/.x', '/a/x.', '/a/%2e%2e%2e', '/a/x%2e', '/a/%2ex', '/a/a%2e', '/a/.%2ex', '/a/x.%2e', '/a/%2e.x', '/a/x%2e.', '/a/%2e%2', '/sites?q=/../x', '/sites?q=\\..\\x'])('%j has no dot segment: a path', (raw) => {
+		expect(validatePath(node, 0, raw)).toBe(raw);
+	});
+});
+
+describe('validateQueryObject: refusals and what passes', () => {
+	const field = 'Query Parameters JSON';
+	test.each([
+		[[1], 'must be a JSON object, got an array', 'Enter an object such as {"from": "2026-01-01T00:00:00Z", "take": 100}'],
+		[null, 'must be a JSON object, got object', 'Enter an object such as {"from": "2026-01-01T00:00:00Z", "take": 100}'],
+		[5, 'must be a JSON object, got number', 'Enter an object such as {"from": "2026-01-01T00:00:00Z", "take": 100}'],
+		[{ '': 1 }, 'has a parameter with an empty name', 'Give every query parameter a name.'],
+		[{ 'a\nb': 1 }, 'parameter "a\nb" contains a control character', 'Remove line breaks and tabs from query names and values.'],
+		[{ q: 'a\u007f' }, 'parameter "q" contains a control character', 'Remove line breaks and tabs from query names and values.'],
+		[{ q: '\u001f' }, 'parameter "q" contains a control character', 'Remove line breaks and tabs from query names and values.'],
+		[{ q: 'x\ud800' }, 'parameter "q" contains half of a character (a lone UTF-16 surrogate)', LONE_SURROGATE_FIX],
+		[{ 'n\udc00': 1 }, 'parameter "n\udc00" contains half of a character (a lone UTF-16 surrogate)', LONE_SURROGATE_FIX],
+		[{ q: ['ok', '\ud800'] }, 'parameter "q" contains half of a character (a lone UTF-16 surrogate)', LONE_SURROGATE_FIX],
+		[{ q: { 'k\ud800': 1 } }, 'parameter "q" contains half of a character (a lone UTF-16 surrogate)', LONE_SURROGATE_FIX],
+	])('%j: "%s"', (value, problem, fix) => {
+		expect(failure(() => validateQueryObject(node, 2, value, field))).toEqual({ message: `${field} (item 2): ${problem}`, description: fix, itemIndex: 2 });
+	});
+
+	test('the first bad parameter is named, in order', () => {
+		expect(failure(() => validateQueryObject(node, 0, { ok: 1, 'bad\t': 2, worse: '\ud800' }, field)).message).toBe(`${field} (item 0): parameter "bad\t" contains a control character`);
+	});
+
+	test.each([
+		[{ q: 'a b~\u0080', n: 5, t: true, z: null }],
+		[{ q: ['x', 'y'], o: { k: 'v' } }],
+		[{ e: '😀', '😀': 'e' }],
+	])('%j is returned as it is', (value) => {
+		expect(validateQueryObject(node, 0, value, field)).toBe(value);
+	});
+
+	/** A string wrapped in `depth` objects: the string sits at that depth below the parameter. */
+	const nested = (depth: number, text: string): unknown => (depth === 0 ? text : { k: nested(depth - 1, text) });
+
+	test('half a character is found down to 21 levels below a parameter, deeper is not searched', () => {
+		expect(failure(() => validateQueryObject(node, 0, { q: nested(21, '\ud800') }, field)).message).toBe(`${field} (item 0): parameter "q" contains half of a character (a lone UTF-16 surrogate)`);
+		expect(validateQueryObject(node, 0, { q: nested(22, '\ud800') }, field)).toEqual({ q: nested(22, '\ud800') });
+	});
+});
+
+describe('queryFromPairs: refusals and values', () => {
+	const field = 'Query Parameters';
+	test.each([
+		[[{ name: 'a', value: 'x' }, { name: 5, value: 'y' }], 'parameter 2 has no name', 'Give every query parameter a name, or remove the empty row.'],
+		[[{ value: 'y' }], 'parameter 1 has no name', 'Give every query parameter a name, or remove the empty row.'],
+		[[{ name: null }], 'parameter 1 has no name', 'Give every query parameter a name, or remove the empty row.'],
+		[[{ name: 'a\u0001b', value: 'v' }], 'parameter "a\u0001b" contains a line break or control character', 'Remove line breaks and tabs from query names and values.'],
+		[[{ name: 'q', value: 'a\tb' }], 'parameter "q" contains a line break or control character', 'Remove line breaks and tabs from query names and values.'],
+		[[{ name: 'a\ud800', value: 'v' }], 'parameter "a\ud800" contains half of a character (a lone UTF-16 surrogate)', LONE_SURROGATE_FIX],
+		[[{ name: 'q', value: '\udc00' }], 'parameter "q" contains half of a character (a lone UTF-16 surrogate)', LONE_SURROGATE_FIX],
+	])('%j: "%s"', (pairs, problem, fix) => {
+		expect(failure(() => queryFromPairs(node, 1, pairs, field))).toEqual({ message: `${field} (item 1): ${problem}`, description: fix, itemIndex: 1 });
+	});
+
+	test('no pairs: no query', () => {
+		expect(queryFromPairs(node, 0, [], field)).toEqual({});
+	});
+
+	test('names are trimmed; values become text, null and undefined empty', () => {
+		expect(queryFromPairs(node, 0, [{ name: ' a ', value: null }, { name: 'b', value: 0 }, { name: 'c', value: false }, { name: 'd', value: 1.5 }, { name: 'e', value: ' x ' }], field)).toEqual({ a: '', b: '0', c: 'false', d: '1.5', e: ' x ' });
+	});
+
+	test('a repeated name whose first value is empty still becomes an array', () => {
+		expect(queryFromPairs(node, 0, [{ name: 'x' }, { name: 'x', value: 'b' }], field)).toEqual({ x: ['', 'b'] });
+	});
+});
+
+describe('headersFromPairs: refusals and values', () => {
+	const NAME_FIX = 'Header names use letters, digits and - _ . only, e.g. X-Request-Id';
+	const RESERVED_FIX = 'Remove it: the credential adds the signature headers, and Host/Content-Length come from the request.';
+	const FRAMING_FIX = 'Remove it: Transfer-Encoding, Connection, TE, Upgrade, Trailer, Keep-Alive and Proxy-* headers are set by the HTTP client, never by the workflow.';
+	const VALUE_FIX = 'Header values are sent byte for byte: remove line breaks and control characters (an expression may have added them), and send text beyond Latin-1 in the body instead.';
+
+	test.each([
+		[[{ name: 'X-A', value: '1' }, {}], 'header 2 has no name', NAME_FIX],
+		[[{ name: 7, value: '1' }], 'header 1 has no name', NAME_FIX],
+		[[{ name: 'X:Bad' }], '"X:Bad" is not a valid header name', NAME_FIX],
+		[[{ name: 'X A' }], '"X A" is not a valid header name', NAME_FIX],
+		[[{ name: 'X-API-KEY' }], '"X-API-KEY" is set by the node itself', RESERVED_FIX],
+		[[{ name: 'x-api-key' }], '"x-api-key" is set by the node itself', RESERVED_FIX],
+		[[{ name: 'X-Req-Timestamp' }], '"X-Req-Timestamp" is set by the node itself', RESERVED_FIX],
+		[[{ name: 'X-Signature' }], '"X-Signature" is set by the node itself', RESERVED_FIX],
+		[[{ name: 'HOST' }], '"HOST" is set by the node itself', RESERVED_FIX],
+		[[{ name: 'content-length', value: '0' }], '"content-length" is set by the node itself', RESERVED_FIX],
+		[[{ name: 'Connection', value: 'close' }], '"Connection" controls how the request is framed or forwarded', FRAMING_FIX],
+		[[{ name: 'Upgrade' }], '"Upgrade" controls how the request is framed or forwarded', FRAMING_FIX],
+		[[{ name: 'Trailer' }], '"Trailer" controls how the request is framed or forwarded', FRAMING_FIX],
+		[[{ name: 'Keep-Alive' }], '"Keep-Alive" controls how the request is framed or forwarded', FRAMING_FIX],
+		[[{ name: 'TE' }], '"TE" controls how the request is framed or forwarded', FRAMING_FIX],
+		[[{ name: 'transfer-encoding' }], '"transfer-encoding" controls how the request is framed or forwarded', FRAMING_FIX],
+		[[{ name: 'Proxy-Connection' }], '"Proxy-Connection" controls how the request is framed or forwarded', FRAMING_FIX],
+		[[{ name: 'X-A', value: 'x'.repeat(8193) }], 'the value of "X-A" is 8193 characters long', 'Header values are limited to 8192 characters.'],
+		[[{ name: 'X-A', value: 'a\rb' }], 'the value of "X-A" contains a line break', VALUE_FIX],
+		[[{ name: 'X-A', value: 'a\u0001' }], 'the value of "X-A" contains a control character', VALUE_FIX],
+		[[{ name: 'X-A', value: '\u0100' }], 'the value of "X-A" contains characters that cannot be sent in a header (only Latin-1 can)', VALUE_FIX],
+	])('%j: "%s"', (pairs, problem, fix) => {
+		expect(failure(() => headersFromPairs(node, 2, pairs))).toEqual({ message: `Headers (item 2): ${problem}`, description: fix, itemIndex: 2 });
+	});
+
+	test.each(['Hosts', 'X-Host', 'X-Api-Key-2', 'Proxy', 'X-Proxy-Id', 'Trailers', 'Content-Type', 'Upgrade-Insecure-Requests'])('%j is an ordinary header', (name) => {
+		expect(headersFromPairs(node, 0, [{ name, value: 'v' }])).toEqual({ [name]: 'v' });
+	});
+
+	test('a value of exactly 8192 characters is sent; Latin-1 up to ÿ is sent', () => {
+		const value = 'x'.repeat(8192);
+		expect(headersFromPairs(node, 0, [{ name: 'X-A', value }, { name: 'X-B', value: 'ÿ ~' }])).toEqual({ 'X-A': value, 'X-B': 'ÿ ~' });
+	});
+
+	test('values become text, null and undefined empty', () => {
+		expect(headersFromPairs(node, 0, [{ name: 'A', value: null }, { name: 'B' }, { name: 'C', value: 0 }, { name: 'D', value: false }])).toEqual({ A: '', B: '', C: '0', D: 'false' });
+	});
+
+	test('no pairs: no headers', () => {
+		expect(headersFromPairs(node, 0, [])).toEqual({});
+	});
+});
+
+describe('the request-target limit at its edges', () => {
+	test('a path without a leading slash counts one for it; a query in the path counts as written', () => {
+		expect(encodedTargetLength('sites', {})).toBe(6);
+		expect(encodedTargetLength('/a?x=1', {})).toBe(6);
+		expect(encodedTargetLength('/a', { q: '' })).toBe('/a?q='.length);
+	});
+
+	test('the limit counts the query too: 8000 with the query passes, 8001 is refused, exactly', () => {
+		// "/x?q=" is 5 characters.
+		expect(() => checkTargetLength(node, 0, '/x', { q: 'a'.repeat(7995) })).not.toThrow();
+		expect(failure(() => checkTargetLength(node, 5, '/x', { q: 'a'.repeat(7996) }))).toEqual({
+			message: 'Query Parameters (item 5): path and query are 8001 characters once encoded; at most 8000 are sent',
+			description: 'Shorten the values, or send fewer parameters per request. Non-ASCII characters count as their encoded bytes (e.g. "€" is 9 characters).',
+			itemIndex: 5,
+		});
+	});
+});
+
+describe('limitParameter at its edges', () => {
+	test.each([
+		[1, 1],
+		['1', 1],
+		[' 2 ', 2],
+		[1000000, 1000000],
+	])('%j is %j', (raw, expected) => {
+		expect(limitParameter(node, 0, raw)).toBe(expected);
+	});
+
+	test.each([
+		[0, '0'],
+		[-1, '-1'],
+		[0.5, '0.5'],
+		[1.5, '1.5'],
+		['2.5', '"2.5"'],
+		['', '""'],
+		['many', '"many"'],
+		[true, 'true'],
+		[null, 'null'],
+		[undefined, 'undefined'],
+	])('%j is refused, quoting it', (raw, quoted) => {
+		expect(failure(() => limitParameter(node, 3, raw))).toEqual({
+			message: `Limit (item 3): must be a whole number of at least 1, got ${quoted}`,
+			description: 'Set Limit to 1 or more, or switch on Return All.',
+			itemIndex: 3,
+		});
+	});
+});
+
+describe('parseJson at its edges', () => {
+	test.each([[5], [null], [undefined], [[1, 2]]])('%j (already parsed by an expression) is returned as it is', (raw) => {
+		expect(parseJson(node, 0, raw, 'Body')).toBe(raw);
+	});
+
+	test('JSON values that are not objects are parsed too; "null" is null, not nothing', () => {
+		expect(parseJson(node, 0, '"x"', 'Body')).toBe('x');
+		expect(parseJson(node, 0, 'null', 'Body')).toBeNull();
+		expect(parseJson(node, 0, '0', 'Body')).toBe(0);
+	});
+
+	test('a byte-order mark and no-break spaces around the JSON are removed first', () => {
+		expect(parseJson(node, 0, '\ufeff{"a":1}\u00a0', 'Body')).toEqual({ a: 1 });
+	});
+
+	test('invalid JSON: the parser\'s own reason, the field and the item', () => {
+		let reason = '';
+		try {
+			JSON.parse('{"a":');
+		} catch (error) {
+			reason = (error as Error).message;
+		}
+		expect(failure(() => parseJson(node, 4, '{"a":', 'Body'))).toEqual({
+			message: `Body (item 4): is not valid JSON (${reason})`,
+			description: 'Fix the JSON, e.g. {"name": "value"}. Strings need double quotes.',
+			itemIndex: 4,
+		});
 	});
 });
