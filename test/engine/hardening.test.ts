@@ -193,3 +193,31 @@ test('Site → Get simplifies by default', async () => {
 	expect(Object.keys(items[0].json).sort()).toEqual(['chargingPointCount', 'chargingStationCount', 'controller', 'controllerId', 'controllerSerialNo', 'id', 'name', 'timezone']);
 	expect(items[0].json.chargingPointCount).toBeGreaterThan(0);
 });
+
+describe('names of Object.prototype members in queries and headers', () => {
+	test('query parameters "constructor" and "toString" go out as given, signed and verified (0.1.0 and later sent the function source)', async () => {
+		const parameters = [
+			{ name: 'constructor', value: 'a' },
+			{ name: 'toString', value: 'b' },
+			{ name: 'constructor', value: 'c' },
+		];
+		const { items, error } = await runNode({ parameters: custom({ sendQuery: true, queryParameters: { parameters } }), credentials: creds() });
+		expect(error).toBeUndefined();
+		expect(items).toHaveLength(1);
+		const [request] = sandbox().requests;
+		expect(request.target).toBe('/rest/v1/echo/x?constructor=a&constructor=c&toString=b');
+		expect(request.auth.ok).toBe(true);
+	});
+
+	test('"__proto__" as a query parameter or header name is refused naming field and item, nothing sent', async () => {
+		for (const extra of [
+			{ sendQuery: true, queryParameters: { parameters: [{ name: '__proto__', value: 'x' }] } },
+			{ sendQuery: true, specifyQuery: 'json', jsonQuery: '{"__proto__": "x"}' },
+			{ options: { headers: { header: [{ name: '__proto__', value: 'x' }] } } },
+		]) {
+			const { error } = await runNode({ parameters: custom(extra), credentials: creds() });
+			expect(error?.message).toMatch(/\(item 0\): (parameter|header) "__proto__" cannot be sent/);
+		}
+		expect(sandbox().requests).toHaveLength(0);
+	});
+});

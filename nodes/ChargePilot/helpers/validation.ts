@@ -74,6 +74,17 @@ export function parseJson(node: INode, itemIndex: number, raw: unknown, field: s
 	}
 }
 
+/**
+ * "__proto__" cannot be a key of the plain objects the query and headers travel in (assigning it
+ * changes the object's prototype instead; n8n's HTTP layer copies them the same way), so it would be
+ * lost on the way. Refused, naming the field, instead of silently dropped.
+ */
+function refuseProtoName(node: INode, itemIndex: number, field: string, name: string, what: string): void {
+	if (name === '__proto__') {
+		throw inputError(node, itemIndex, field, `${what} "__proto__" cannot be sent`, `Rename the ${what}: JavaScript objects cannot carry the name "__proto__".`);
+	}
+}
+
 /** Query given as JSON: must be an object of names to scalar values or arrays of scalars. */
 export function validateQueryObject(node: INode, itemIndex: number, value: unknown, field: string): IDataObject {
 	if (value === undefined) return {};
@@ -82,7 +93,9 @@ export function validateQueryObject(node: INode, itemIndex: number, value: unkno
 	}
 	for (const [name, entry] of Object.entries(value)) {
 		if (name === '') throw inputError(node, itemIndex, field, 'has a parameter with an empty name', 'Give every query parameter a name.');
-		if (CONTROL_CHARS.test(name) || (typeof entry === 'string' && CONTROL_CHARS.test(entry))) {
+		refuseProtoName(node, itemIndex, field, name, 'parameter');
+		const strings = (Array.isArray(entry) ? entry : [entry]).filter((part): part is string => typeof part === 'string');
+		if (CONTROL_CHARS.test(name) || strings.some((part) => CONTROL_CHARS.test(part))) {
 			throw inputError(node, itemIndex, field, `parameter "${shorten(name)}" contains a control character`, 'Remove line breaks and tabs from query names and values.');
 		}
 		if (hasLoneSurrogate(name) || containsLoneSurrogate(entry)) {
@@ -107,7 +120,9 @@ export function queryFromPairs(node: INode, itemIndex: number, pairs: Array<{ na
 		if (hasLoneSurrogate(name) || hasLoneSurrogate(value)) {
 			throw inputError(node, itemIndex, field, `parameter "${shorten(name)}" contains half of a character (a lone UTF-16 surrogate)`, LONE_SURROGATE_FIX);
 		}
-		const existing = query[name];
+		refuseProtoName(node, itemIndex, field, name, 'parameter');
+		// Own names only: "constructor" or "toString" are parameters like any other.
+		const existing = Object.prototype.hasOwnProperty.call(query, name) ? query[name] : undefined;
 		if (existing === undefined) query[name] = value;
 		else query[name] = Array.isArray(existing) ? [...(existing as string[]), value] : [existing as string, value];
 	});
@@ -126,6 +141,7 @@ export function headersFromPairs(node: INode, itemIndex: number, pairs: Array<{ 
 		if (!HEADER_NAME.test(name)) {
 			throw inputError(node, itemIndex, 'Headers', name ? `"${shorten(name)}" is not a valid header name` : `header ${position + 1} has no name`, 'Header names use letters, digits and - _ . only, e.g. X-Request-Id');
 		}
+		refuseProtoName(node, itemIndex, 'Headers', name, 'header');
 		if (RESERVED_HEADERS.has(name.toLowerCase())) {
 			throw inputError(node, itemIndex, 'Headers', `"${name}" is set by the node itself`, 'Remove it: the credential adds the signature headers, and Host/Content-Length come from the request.');
 		}
@@ -167,7 +183,8 @@ export function checkTargetLength(node: INode, itemIndex: number, path: string, 
 export function limitParameter(node: INode, itemIndex: number, raw: unknown): number {
 	const value = typeof raw === 'string' ? Number(raw.trim()) : raw;
 	if (typeof value !== 'number' || !Number.isInteger(value) || value < 1) {
-		throw inputError(node, itemIndex, 'Limit', `must be a whole number of at least 1, got ${JSON.stringify(raw)}`, 'Set Limit to 1 or more, or switch on Return All.');
+		const got = typeof raw === 'number' ? String(raw) : JSON.stringify(raw);
+		throw inputError(node, itemIndex, 'Limit', `must be a whole number of at least 1, got ${got}`, 'Set Limit to 1 or more, or switch on Return All.');
 	}
 	return value;
 }

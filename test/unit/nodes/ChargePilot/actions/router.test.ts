@@ -91,6 +91,8 @@ describe('errorJson', () => {
 		['0 attempts are attempts', { message: 'm', context: { attempts: 0 } }, { error: 'm', attempts: 0 }],
 		['attempts that are not a number are left out', { message: 'm', context: { attempts: '3' } }, { error: 'm' }],
 		['a thrown string', 'plain', { error: 'plain' }],
+		['a thrown undefined', undefined, { error: 'undefined' }],
+		['a thrown null', null, { error: 'null' }],
 	])('%s', (_name, error, expected) => {
 		expect(errorJson(error)).toEqual(expected);
 	});

@@ -278,6 +278,8 @@ describe('validateQueryObject: refusals and what passes', () => {
 		[{ 'n\udc00': 1 }, 'parameter "n\udc00" contains half of a character (a lone UTF-16 surrogate)', LONE_SURROGATE_FIX],
 		[{ q: ['ok', '\ud800'] }, 'parameter "q" contains half of a character (a lone UTF-16 surrogate)', LONE_SURROGATE_FIX],
 		[{ q: { 'k\ud800': 1 } }, 'parameter "q" contains half of a character (a lone UTF-16 surrogate)', LONE_SURROGATE_FIX],
+		[{ q: ['ok', 'a\nb'] }, 'parameter "q" contains a control character', 'Remove line breaks and tabs from query names and values.'],
+		[JSON.parse('{"a": 1, "__proto__": "x"}'), 'parameter "__proto__" cannot be sent', 'Rename the parameter: JavaScript objects cannot carry the name "__proto__".'],
 	])('%j: "%s"', (value, problem, fix) => {
 		expect(failure(() => validateQueryObject(node, 2, value, field))).toEqual({ message: `${field} (item 2): ${problem}`, description: fix, itemIndex: 2 });
 	});
@@ -328,6 +330,23 @@ describe('queryFromPairs: refusals and values', () => {
 	test('a repeated name whose first value is empty still becomes an array', () => {
 		expect(queryFromPairs(node, 0, [{ name: 'x' }, { name: 'x', value: 'b' }], field)).toEqual({ x: ['', 'b'] });
 	});
+
+	test('names of Object.prototype members are parameters like any other', () => {
+		const query = queryFromPairs(node, 0, [{ name: 'constructor', value: 'a' }, { name: 'toString', value: 'b' }, { name: 'constructor', value: 'c' }, { name: 'hasOwnProperty', value: 'd' }], field);
+		expect(Object.entries(query)).toEqual([
+			['constructor', ['a', 'c']],
+			['toString', 'b'],
+			['hasOwnProperty', 'd'],
+		]);
+	});
+
+	test('"__proto__" is refused, naming the field and item, not silently lost', () => {
+		expect(failure(() => queryFromPairs(node, 2, [{ name: 'a', value: '1' }, { name: ' __proto__ ', value: 'x' }], field))).toEqual({
+			message: `${field} (item 2): parameter "__proto__" cannot be sent`,
+			description: 'Rename the parameter: JavaScript objects cannot carry the name "__proto__".',
+			itemIndex: 2,
+		});
+	});
 });
 
 describe('headersFromPairs: refusals and values', () => {
@@ -341,6 +360,7 @@ describe('headersFromPairs: refusals and values', () => {
 		[[{ name: 7, value: '1' }], 'header 1 has no name', NAME_FIX],
 		[[{ name: 'X:Bad' }], '"X:Bad" is not a valid header name', NAME_FIX],
 		[[{ name: 'X A' }], '"X A" is not a valid header name', NAME_FIX],
+		[[{ name: '__proto__', value: 'x' }], 'header "__proto__" cannot be sent', 'Rename the header: JavaScript objects cannot carry the name "__proto__".'],
 		[[{ name: 'X-API-KEY' }], '"X-API-KEY" is set by the node itself', RESERVED_FIX],
 		[[{ name: 'x-api-key' }], '"x-api-key" is set by the node itself', RESERVED_FIX],
 		[[{ name: 'X-Req-Timestamp' }], '"X-Req-Timestamp" is set by the node itself', RESERVED_FIX],
@@ -419,6 +439,8 @@ describe('limitParameter at its edges', () => {
 		[true, 'true'],
 		[null, 'null'],
 		[undefined, 'undefined'],
+		[NaN, 'NaN'],
+		[Infinity, 'Infinity'],
 	])('%j is refused, quoting it', (raw, quoted) => {
 		expect(failure(() => limitParameter(node, 3, raw))).toEqual({
 			message: `Limit (item 3): must be a whole number of at least 1, got ${quoted}`,
