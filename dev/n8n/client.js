@@ -127,14 +127,14 @@ class N8nClient {
 
 	/**
 	 * POST /rest/owner/setup ({ email, firstName, lastName, password }) and keep the cookie. n8n 1.x
-	 * reports ready a moment before its REST routes are mounted (404) and its database is (503
-	 * "Database is not ready!"): retried while it answers either.
+	 * reports ready a moment before its REST routes are mounted: retried while it answers 404 (its
+	 * 503 "Database is not ready!" is retried by request() for every call).
 	 */
 	async setupOwner(owner, { waitMs = 90_000 } = {}) {
 		let res;
 		for (const until = Date.now() + waitMs; ; await sleep(500)) {
 			res = await this.request('POST', '/rest/owner/setup', { body: owner });
-			if ((res.status !== 404 && res.status !== 503) || Date.now() > until) break;
+			if (res.status !== 404 || Date.now() > until) break;
 		}
 		if (res.status !== 200 || !res.cookie) throw new Error(`owner setup: HTTP ${res.status} ${res.text.slice(0, 300)}`);
 		this.cookie = res.cookie;

@@ -12,18 +12,7 @@ const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
 
-/** Capture folders not collected yet: removed when this process exits (Ctrl+C, a watchdog) mid-command. */
-const pending = new Set();
-let exitHooked = false;
-function track(dir) {
-	if (!exitHooked) {
-		exitHooked = true;
-		process.on('exit', () => {
-			for (const left of pending) fs.rmSync(left, { recursive: true, force: true });
-		});
-	}
-	pending.add(dir);
-}
+const { removeOnExit } = require('./exit');
 
 /**
  * Starts a command with stdout (and stderr, unless `stderr: 'inherit'`) going to files. Returns the
@@ -33,7 +22,7 @@ function track(dir) {
  */
 function spawnToFiles(command, args, { env, cwd, stderr = 'file', detached = false, uid, gid } = {}) {
 	const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'chargepilot-cmd-'));
-	track(dir);
+	const forget = removeOnExit(dir);
 	const files = [path.join(dir, 'out'), path.join(dir, 'err')];
 	const fds = files.map((file) => fs.openSync(file, 'w'));
 	let child;
@@ -41,7 +30,7 @@ function spawnToFiles(command, args, { env, cwd, stderr = 'file', detached = fal
 		child = spawn(command, args, { env, cwd, detached, uid, gid, stdio: ['ignore', fds[0], stderr === 'inherit' ? 'inherit' : fds[1]] });
 	} catch (error) {
 		fs.rmSync(dir, { recursive: true, force: true });
-		pending.delete(dir);
+		forget();
 		throw error;
 	} finally {
 		fds.forEach((fd) => fs.closeSync(fd));
@@ -52,7 +41,7 @@ function spawnToFiles(command, args, { env, cwd, stderr = 'file', detached = fal
 			return { stdout, stderr: stderrText };
 		} finally {
 			fs.rmSync(dir, { recursive: true, force: true });
-			pending.delete(dir);
+			forget();
 		}
 	}
 	return { child, collect };

@@ -15,6 +15,7 @@ module.exports = {
 	Processes,
 	Proc,
 	...require('./capture'),
+	...require('./exit'),
 	...require('./group'),
 	...require('./stats'),
 };

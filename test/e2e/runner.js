@@ -23,7 +23,7 @@ const path = require('node:path');
 
 const { readOptions, runCommand } = require('../../dev/cli');
 const { createInstance, packPackage, WORKFLOW_SCOPES } = require('../../dev/n8n');
-const { processes } = require('../../dev/process');
+const { processes, removeOnExit } = require('../../dev/process');
 const { startSandbox } = require('../../dev/sandbox');
 
 /** The owner account of every e2e instance. */
@@ -73,20 +73,6 @@ function createReport() {
 		return counts.failed === 0 && counts.passed > 0 ? 0 : 1;
 	}
 	return { check, fail, skip, summary, counts };
-}
-
-/** Temporary folders to remove however this process ends (unless --keep), synchronously on 'exit'. */
-const temporary = new Set();
-let temporaryHooked = false;
-function removeOnExit(folder) {
-	if (!temporaryHooked) {
-		temporaryHooked = true;
-		// After the process manager's own exit hook has killed every group it started.
-		process.on('exit', () => {
-			for (const dir of temporary) fs.rmSync(dir, { recursive: true, force: true, maxRetries: 5 });
-		});
-	}
-	temporary.add(folder);
 }
 
 /**
