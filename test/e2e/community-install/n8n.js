@@ -7,6 +7,8 @@
 
 const assert = require('node:assert/strict');
 
+const { nodeResult } = require('../../../dev/n8n');
+
 const { CREDENTIAL_TYPES, NODE_TYPE, PACKAGE } = require('./packages');
 
 /** Long enough for an install on a busy machine (measured up to 20 s); n8n answers or the request fails. */
@@ -104,11 +106,12 @@ async function runWorkflow(n8n, workflow) {
 	throw new Error(`execution ${executionId} had not ended after 120 s`);
 }
 
+/** A node's output items in a finished run (runWorkflow()); throws when it did not run or failed. */
 function output(run, nodeName) {
-	const task = run.execution.data.resultData.runData[nodeName]?.[0];
-	if (!task) throw new Error(`node ${nodeName} did not run: ${JSON.stringify(run.execution.data.resultData.error ?? {}).slice(0, 400)}`);
-	if (task.error) throw new Error(`node ${nodeName} failed: ${JSON.stringify(task.error).slice(0, 400)}`);
-	return (task.data?.main?.[0] ?? []).map((item) => item.json);
+	const { items, error } = nodeResult(run.execution, nodeName);
+	if (!items) throw new Error(`node ${nodeName} did not run: ${JSON.stringify(run.execution.data.resultData.error ?? {}).slice(0, 400)}`);
+	if (error) throw new Error(`node ${nodeName} failed: ${JSON.stringify(error).slice(0, 400)}`);
+	return items;
 }
 
 module.exports = { workflowBody, communityPackages, loadedTypes, runWorkflow, output };
