@@ -27,6 +27,33 @@ const RESET_CODES = new Set(['ECONNRESET', 'EPIPE', 'UND_ERR_SOCKET']);
 /** The scopes of a public-API key that can see and switch workflows and read executions. */
 const WORKFLOW_SCOPES = ['workflow:read', 'workflow:list', 'workflow:activate', 'workflow:deactivate', 'execution:read', 'execution:list'];
 
+/**
+ * True when an execution has ended (success, error, crashed, canceled) and its run data is there:
+ * a node's result, or the error that stopped the run before any. n8n 1.x can show an execution as
+ * ended a moment before it has saved the run data, which then still reads as empty.
+ */
+function hasEnded(execution) {
+	if (!execution || !FINAL_STATES.includes(execution.status) || !execution.stoppedAt) return false;
+	const resultData = execution.data?.resultData;
+	return Boolean(resultData?.error) || Object.keys(resultData?.runData ?? {}).length > 0;
+}
+
+/**
+ * Calls read() (an execution with its data, from the REST or the public API, or null) until
+ * hasEnded(); returns that execution. Throws after timeoutMs, naming `what` and the last status.
+ */
+async function waitUntilEnded(read, { what = 'the execution', timeoutMs = 60_000, intervalMs = 250 } = {}) {
+	let execution = null;
+	for (const until = Date.now() + timeoutMs; ; await sleep(intervalMs)) {
+		execution = await read();
+		if (hasEnded(execution)) return execution;
+		if (Date.now() > until) {
+			const state = execution ? `status ${execution.status}${execution.stoppedAt ? ', no run data yet' : ''}` : 'status unknown';
+			throw new Error(`${what} had not ended after ${timeoutMs / 1000} s (${state})`);
+		}
+	}
+}
+
 class N8nClient {
 	/** @param {string} url  n8n's address, e.g. http://127.0.0.1:5678 */
 	constructor(url, { timeoutMs = 30_000 } = {}) {
@@ -166,14 +193,9 @@ class N8nClient {
 		return { ...execution, data: typeof execution.data === 'string' ? parseFlatted(execution.data) : execution.data };
 	}
 
-	/** Waits until an execution has ended (success, error, crashed, canceled); returns it (see execution()). */
+	/** Waits until an execution has ended with its run data (see hasEnded()); returns it (see execution()). */
 	async waitForExecution(id, { timeoutMs = 60_000, intervalMs = 250 } = {}) {
-		let execution = null;
-		for (const until = Date.now() + timeoutMs; ; await sleep(intervalMs)) {
-			execution = await this.execution(id);
-			if (execution && FINAL_STATES.includes(execution.status) && execution.stoppedAt) return execution;
-			if (Date.now() > until) throw new Error(`execution ${id} had not ended after ${timeoutMs / 1000} s (status ${execution ? execution.status : 'unknown'})`);
-		}
+		return await waitUntilEnded(() => this.execution(id), { what: `execution ${id}`, timeoutMs, intervalMs });
 	}
 
 	/** Creates a public-API key (needs the owner's cookie) and keeps it. */
@@ -190,4 +212,4 @@ class N8nClient {
 	}
 }
 
-module.exports = { N8nClient, WORKFLOW_SCOPES, BAD_PORTS };
+module.exports = { N8nClient, WORKFLOW_SCOPES, BAD_PORTS, hasEnded, waitUntilEnded };

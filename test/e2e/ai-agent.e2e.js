@@ -21,6 +21,7 @@
 const assert = require('node:assert/strict');
 const fs = require('node:fs');
 
+const { waitUntilEnded } = require('../../dev/n8n/client');
 const { EXAMPLES } = require('../../dev/paths');
 const { startModelServer } = require('../../dev/sandbox/model');
 const { casesFor, caseWorkflow, credentials, EXAMPLE_FILE, MODEL_KEY, readExample } = require('./ai-agent/cases');
@@ -41,21 +42,17 @@ function checkAiExamplesCovered() {
 	assert.deepEqual(aiExamples, [EXAMPLE_FILE], `examples/ai-*.json are run by this suite only; teach it ${aiExamples.filter((file) => file !== EXAMPLE_FILE).join(', ')}`);
 }
 
-/** Waits until an execution has finished; returns it with its data (public API). */
-async function finishedExecution(n8n, find) {
-	for (const until = Date.now() + RUN_TIMEOUT_MS; ; await sleep(250)) {
-		const execution = await find();
-		if (execution && execution.stoppedAt && !['running', 'new', 'waiting'].includes(execution.status)) return execution;
-		if (Date.now() > until) throw new Error(`no finished execution after ${RUN_TIMEOUT_MS / 1000} s (last: ${JSON.stringify(execution ?? null).slice(0, 300)})`);
-	}
-}
-
+/** An execution once it has ended with its run data (public API). */
 async function executionById(n8n, id) {
-	return await finishedExecution(n8n, async () => (await n8n.api('GET', `/executions/${id}?includeData=true`)).json);
+	return await waitUntilEnded(async () => (await n8n.api('GET', `/executions/${id}?includeData=true`)).json, { what: `execution ${id}`, timeoutMs: RUN_TIMEOUT_MS });
 }
 
+/** The workflow's latest execution once it has ended with its run data (public API). */
 async function latestExecution(n8n, workflowId) {
-	return await finishedExecution(n8n, async () => (await n8n.api('GET', `/executions?workflowId=${workflowId}&includeData=true&limit=1`)).json?.data?.[0]);
+	return await waitUntilEnded(async () => (await n8n.api('GET', `/executions?workflowId=${workflowId}&includeData=true&limit=1`)).json?.data?.[0], {
+		what: `the latest execution of workflow ${workflowId}`,
+		timeoutMs: RUN_TIMEOUT_MS,
+	});
 }
 
 /** The text of a Chat Trigger's streamed answer (JSON lines: begin, item…, end); undefined when it is not one. */

@@ -11,7 +11,7 @@ const http = require('node:http');
 
 const flatted = require('flatted');
 
-const { N8nClient } = require('../../../dev/n8n/client');
+const { N8nClient, hasEnded, waitUntilEnded } = require('../../../dev/n8n/client');
 const { nodeResult, parseFlatted } = require('../../../dev/n8n/run-data');
 const { freePort } = require('../../../dev/ports');
 
@@ -66,7 +66,9 @@ beforeAll(async () => {
 				executionPolls++;
 				if (id === '404') return json(404, { message: 'Not found' });
 				const status = executionPolls < 3 ? 'running' : 'success';
-				return json(200, { data: { id, status, stoppedAt: status === 'success' ? '2026-11-29T12:00:00.000Z' : null, data: flatted.stringify(RUN_DATA) } });
+				// Like n8n 1.x: the first poll that reads "success" still has the run data of the start.
+				const data = executionPolls < 4 ? { resultData: { runData: {} } } : RUN_DATA;
+				return json(200, { data: { id, status, stoppedAt: status === 'success' ? '2026-11-29T12:00:00.000Z' : null, data: flatted.stringify(data) } });
 			}
 			if (req.url.startsWith('/reset-once')) {
 				resets[req.url] = (resets[req.url] ?? 0) + 1;
@@ -168,10 +170,10 @@ test("parseFlatted reads what n8n's flatted library wrote: shared strings, nesti
 	expect(parseFlatted(flatted.stringify('only a string'))).toBe('only a string');
 });
 
-test('execution(): the data unflattened; waitForExecution() until it has ended; null when unknown', async () => {
+test('execution(): the data unflattened; waitForExecution() until it has ended and its run data is there; null when unknown', async () => {
 	const client = new N8nClient(url);
 	const execution = await client.waitForExecution('7', { intervalMs: 10 });
-	expect(executionPolls).toBe(3);
+	expect(executionPolls).toBe(4);
 	expect(execution).toMatchObject({ id: '7', status: 'success' });
 	expect(execution.data).toEqual(RUN_DATA);
 	expect(nodeResult(execution, 'Sites').items).toEqual([{ id: 'site-a', name: 'Müller' }, { id: 'site-b', name: 'site-a' }]);
@@ -186,4 +188,24 @@ test('a reset connection: a GET is sent once more, a POST is not', async () => {
 	expect(get.json).toEqual({ attempt: 2 });
 	await expect(client.request('POST', '/reset-once/post', { body: {} })).rejects.toMatchObject({ code: expect.stringMatching(/ECONNRESET|UND_ERR_SOCKET/) });
 	expect(resets).toEqual({ '/reset-once/get': 2, '/reset-once/post': 1 });
+});
+
+test('hasEnded(): a final state, stoppedAt, and run data (a node ran, or the run failed before any)', () => {
+	const ended = { status: 'success', stoppedAt: '2026-11-29T12:00:00.000Z', data: RUN_DATA };
+	expect(hasEnded(ended)).toBe(true);
+	for (const status of ['error', 'crashed', 'canceled']) expect(hasEnded({ ...ended, status })).toBe(true);
+	for (const status of ['new', 'running', 'waiting', 'unknown']) expect(hasEnded({ ...ended, status })).toBe(false);
+	expect(hasEnded({ ...ended, stoppedAt: null })).toBe(false);
+	expect(hasEnded({ ...ended, data: { resultData: { runData: {} } } })).toBe(false);
+	expect(hasEnded({ ...ended, data: {} })).toBe(false);
+	expect(hasEnded({ ...ended, status: 'error', data: { resultData: { runData: {}, error: { message: 'bad' } } } })).toBe(true);
+	expect(hasEnded(null)).toBe(false);
+});
+
+test('waitUntilEnded(): names what it waited for and why it gave up', async () => {
+	let reads = 0;
+	const read = async () => (++reads, { status: 'success', stoppedAt: 'x', data: { resultData: { runData: {} } } });
+	await expect(waitUntilEnded(read, { what: 'execution 9', timeoutMs: 30, intervalMs: 5 })).rejects.toThrow('execution 9 had not ended after 0.03 s (status success, no run data yet)');
+	expect(reads).toBeGreaterThan(1);
+	await expect(waitUntilEnded(async () => null, { timeoutMs: 10, intervalMs: 5 })).rejects.toThrow('the execution had not ended after 0.01 s (status unknown)');
 });

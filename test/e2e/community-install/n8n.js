@@ -7,7 +7,7 @@
 
 const assert = require('node:assert/strict');
 
-const { nodeResult } = require('../../../dev/n8n');
+const { nodeResult, waitUntilEnded } = require('../../../dev/n8n');
 
 const { CREDENTIAL_TYPES, NODE_TYPE, PACKAGE } = require('./packages');
 
@@ -91,19 +91,20 @@ async function loadedTypes(n8n, ready = () => true) {
 /**
  * "Execute workflow" as the editor does it (POST /rest/workflows/{id}/run; 2.x reads the workflow
  * from its database, 1.x from the body), then the execution from the public API once it has ended.
- * n8n 1.x can show a finished execution a moment before its run data: polled until it has either.
+ * n8n 1.x can show a finished execution a moment before its run data: waitUntilEnded() waits for it.
  */
 async function runWorkflow(n8n, workflow) {
 	const started = await n8n.rest('POST', `/workflows/${workflow.id}/run`, { workflowData: workflow, triggerToStartFrom: { name: 'Start' } }, { timeoutMs: 120_000 });
 	const executionId = started.json?.data?.executionId;
 	if (started.status !== 200 || !executionId) return { started };
-	for (const until = Date.now() + 120_000; Date.now() < until; await sleep(300)) {
-		const res = await n8n.api('GET', `/executions/${executionId}?includeData=true`);
-		const execution = res.json;
-		const resultData = execution?.data?.resultData;
-		if (res.status === 200 && execution.stoppedAt && (resultData?.error || Object.keys(resultData?.runData ?? {}).length > 0)) return { started, executionId, execution };
-	}
-	throw new Error(`execution ${executionId} had not ended after 120 s`);
+	const execution = await waitUntilEnded(
+		async () => {
+			const res = await n8n.api('GET', `/executions/${executionId}?includeData=true`);
+			return res.status === 200 ? res.json : null;
+		},
+		{ what: `execution ${executionId}`, timeoutMs: 120_000, intervalMs: 300 },
+	);
+	return { started, executionId, execution };
 }
 
 /** A node's output items in a finished run (runWorkflow()); throws when it did not run or failed. */
