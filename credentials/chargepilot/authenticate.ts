@@ -51,7 +51,7 @@ export function resolveBaseUrl(credentials: ICredentialDataDecryptedObject): URL
 				'The ChargePilot credential uses Region "Custom" but its Base URL is empty. Enter a URL such as http://127.0.0.1:8787/rest/v1',
 			);
 		}
-	} else if (region in REGION_BASE_URLS) {
+	} else if (Object.prototype.hasOwnProperty.call(REGION_BASE_URLS, region)) {
 		raw = REGION_BASE_URLS[region as keyof typeof REGION_BASE_URLS];
 	} else {
 		throw new ChargePilotCredentialError('region', `Unknown Region "${region}" in the ChargePilot credential: choose US, EU or Custom`);

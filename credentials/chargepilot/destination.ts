@@ -52,12 +52,20 @@ export function tlsVerificationOff(options: DestinationOptions): string | undefi
 	return undefined;
 }
 
-function hostOf(value: string): string | undefined {
-	try {
-		return new URL(`http://${value.trim()}`).host.toLowerCase();
-	} catch {
-		return undefined;
-	}
+/**
+ * A Host header's value: only a host and port (RFC 9110 §7.2), compared as text. A URL parser would
+ * read "api.test/x", "evil@api.test" or "api%2etest" as api.test, while whatever routes the request
+ * by its Host header reads them as written.
+ */
+const HOST_HEADER = /^(?:[a-z0-9\-._]+|\[[0-9a-f:.]+\])(?::\d+)?$/;
+
+function hostHeaderNames(url: { protocol: string; host: string }, value: unknown): boolean {
+	if (typeof value !== 'string') return false;
+	const given = value.trim().toLowerCase();
+	if (!HOST_HEADER.test(given)) return false;
+	// A URL's host leaves out the default port: "api.test:443" on https is api.test.
+	const defaultPort = url.protocol === 'https:' ? ':443' : ':80';
+	return (given.endsWith(defaultPort) ? given.slice(0, -defaultPort.length) : given) === url.host.toLowerCase();
 }
 
 /**
@@ -66,16 +74,11 @@ function hostOf(value: string): string | undefined {
  */
 export function checkDestination(url: URL | { protocol: string; hostname: string; host: string }, options: DestinationOptions, hostHeader: unknown): void {
 	const where = url.host;
-	if (hostHeader !== undefined) {
-		const given = typeof hostHeader === 'string' ? hostOf(hostHeader) : undefined;
-		// Compared as a URL would write it (default ports dropped), so "api:443" equals "api" on https.
-		const expected = hostOf(where)?.replace(/:(80|443)$/, '');
-		if (given === undefined || given.replace(/:(80|443)$/, '') !== expected) {
-			throw new ChargePilotCredentialError(
-				'headers',
-				`The ChargePilot credential does not sign a request whose Host header names another host than ${where}: the API key and signature could be routed elsewhere. Remove the Host header.`,
-			);
-		}
+	if (hostHeader !== undefined && !hostHeaderNames(url, hostHeader)) {
+		throw new ChargePilotCredentialError(
+			'headers',
+			`The ChargePilot credential does not sign a request whose Host header names another host than ${where}: the API key and signature could be routed elsewhere. Remove the Host header.`,
+		);
 	}
 	const agent = options.agentOptions as Record<string, unknown> | undefined;
 	if (agent && typeof agent === 'object') {

@@ -163,6 +163,10 @@ describe('where the connection goes', () => {
 	test('a Host header naming another host: refused, nothing reaches the sandbox', async () => {
 		await expect(attempt(sandboxCredentials(sandbox), { url: '/sites', headers: { Host: 'evil.example.net' } })).rejects.toThrow(/Host header names another host/);
 		await expect(attempt(sandboxCredentials(sandbox), { method: 'GET', uri: `${sandbox.baseUrl}/sites`, headers: { host: `127.0.0.1:${sandbox.port + 1}` } })).rejects.toThrow(/Host header/);
+		// Values a URL parser reads as the base URL's host, but a proxy or virtual host reads as written.
+		for (const host of [`evil@127.0.0.1:${sandbox.port}`, `127.0.0.1:${sandbox.port}/x`, `127%2e0.0.1:${sandbox.port}`]) {
+			await expect(attempt(sandboxCredentials(sandbox), { url: '/sites', headers: { Host: host } })).rejects.toThrow(/Host header names another host/);
+		}
 		expect(sandbox.requests).toHaveLength(0);
 	});
 
