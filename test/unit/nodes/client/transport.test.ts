@@ -1,0 +1,317 @@
+import type { IHttpRequestOptions, INode } from 'n8n-workflow';
+import { NodeApiError, NodeOperationError } from 'n8n-workflow';
+
+import { signRequestOptions } from '../../../../credentials/chargepilot/authenticate';
+import { forgetAll } from '../../../../credentials/chargepilot/signedPathMemory';
+import { apiRequest, DEFAULT_SETTINGS, DEFAULT_TIMEOUT_MS, type ApiContext, type ApiRequest, type RequestSettings } from '../../../../nodes/client/transport';
+
+/**
+ * The transport with a stand-in for n8n's `httpRequestWithAuthentication`: it runs the real
+ * `authenticate` on the options (as n8n does) and answers from a script. The engine suites run the
+ * same code through n8n's real HTTP layer against the sandbox; these pin the decisions in between:
+ * what is asked of n8n, retries, the deadline, Signed Path Auto's second try and its hint, the
+ * credential memo, and which error comes out.
+ */
+
+type Step = { status: number; headers?: Record<string, unknown>; body?: unknown } | { error: Record<string, unknown> } | 'hang' | { headersMissing: true };
+
+const CREDENTIALS = { region: 'custom', baseUrl: 'http://127.0.0.1:8787/rest/v1', apiKey: 'key-1', apiSecret: 'secret-1', signedPath: 'full' };
+const NODE: INode = {
+	id: 'n1',
+	name: 'ChargePilot',
+	type: 'n8n-nodes-chargepilot.chargePilot',
+	typeVersion: 1,
+	position: [0, 0],
+	parameters: {},
+	credentials: { chargePilotApi: { id: 'cred-7', name: 'My ChargePilot' } },
+};
+const QUICK: RequestSettings = { timeoutMs: 5_000, retry: { maxAttempts: 3, baseDelayMs: 1, maxDelayMs: 5, retryNonIdempotent: false } };
+
+interface Fake {
+	context: ApiContext;
+	/** What the transport handed to n8n, as it handed it (before signing), and the signed copy. */
+	asked: Array<{ options: IHttpRequestOptions; signed: IHttpRequestOptions; additional: unknown; type: string }>;
+	hints: unknown[];
+	credentialLoads: number;
+}
+
+function fake(steps: Step[], { credentials = CREDENTIALS, node = NODE, hints = true, failLoads = 0 }: { credentials?: Record<string, unknown>; node?: INode; hints?: boolean; failLoads?: number } = {}): Fake {
+	const state: Fake = { context: undefined as unknown as ApiContext, asked: [], hints: [], credentialLoads: 0 };
+	const script = [...steps];
+	const context: Record<string, unknown> = {
+		getNode: () => node,
+		getCredentials: async (type: string) => {
+			expect(type).toBe('chargePilotApi');
+			state.credentialLoads++;
+			if (state.credentialLoads <= failLoads) throw new Error('Credentials could not be decrypted');
+			return credentials;
+		},
+		helpers: {
+			httpRequestWithAuthentication: async (type: string, options: IHttpRequestOptions, additional: { credentialsDecrypted: { data: Record<string, unknown> } }) => {
+				const snapshot = { ...options, headers: options.headers ? { ...options.headers } : undefined };
+				const signed = signRequestOptions(additional.credentialsDecrypted.data, options);
+				state.asked.push({ options: snapshot, signed, additional, type });
+				const step = script.shift();
+				if (step === undefined) throw new Error('the script has no answer left');
+				if (step === 'hang') return await new Promise(() => undefined);
+				if ('error' in step) throw Object.assign(new Error(String(step.error.message ?? 'request failed')), step.error);
+				if ('headersMissing' in step) return { statusCode: 200, body: { ok: true } };
+				return { statusCode: step.status, headers: step.headers ?? { 'content-type': 'application/json' }, body: step.body ?? {} };
+			},
+		},
+	};
+	if (hints) context.addExecutionHints = (...added: unknown[]) => state.hints.push(...added);
+	state.context = context as unknown as ApiContext;
+	return state;
+}
+
+async function call(state: Fake, request: Partial<ApiRequest> = {}) {
+	return await apiRequest.call(state.context, { method: 'GET', path: '/sites', settings: QUICK, ...request } as ApiRequest);
+}
+
+async function failure(state: Fake, request: Partial<ApiRequest> = {}): Promise<NodeApiError | NodeOperationError> {
+	try {
+		await call(state, request);
+	} catch (error) {
+		return error as NodeApiError;
+	}
+	throw new Error('expected the request to fail');
+}
+
+beforeEach(() => forgetAll());
+
+describe('what the transport asks of n8n', () => {
+	test('one signed request, the full answer back, with the attempt count and latency', async () => {
+		const state = fake([{ status: 200, headers: { 'content-type': 'application/json', 'x-a': '1' }, body: [{ id: 's1' }] }]);
+		const headers = { Accept: 'application/json' };
+		const response = await call(state, { method: 'POST', path: '/sites/s1?x=1', qs: { a: 'b' }, body: { k: 1 }, headers, settings: { ...QUICK, timeoutMs: 1234 } });
+		expect(response).toMatchObject({ statusCode: 200, headers: { 'x-a': '1' }, body: [{ id: 's1' }], attempts: 1 });
+		expect(response.latencyMs).toBeGreaterThanOrEqual(0);
+		expect(state.asked).toHaveLength(1);
+		const [{ options, type, additional, signed }] = state.asked;
+		expect(type).toBe('chargePilotApi');
+		expect(options).toEqual({
+			method: 'POST',
+			url: '/sites/s1?x=1',
+			qs: { a: 'b' },
+			headers: { Accept: 'application/json' },
+			json: true,
+			returnFullResponse: true,
+			ignoreHttpStatusErrors: true,
+			timeout: 1234,
+			body: { k: 1 },
+		});
+		// A copy of the caller's headers: signing adds its own to the copy, not to the caller's object.
+		expect(headers).toEqual({ Accept: 'application/json' });
+		expect(additional).toEqual({ credentialsDecrypted: { id: 'cred-7', name: 'My ChargePilot', type: 'chargePilotApi', data: CREDENTIALS } });
+		expect(signed.url).toBe('http://127.0.0.1:8787/rest/v1/sites/s1?x=1&a=b');
+	});
+
+	test('no body, no headers: neither is set; an answer without headers has none', async () => {
+		const state = fake([{ headersMissing: true }]);
+		const response = await call(state);
+		expect(state.asked[0].options).not.toHaveProperty('body');
+		expect(state.asked[0].options.headers).toBeUndefined();
+		expect(response.headers).toEqual({});
+	});
+
+	test('the default settings: 60 s, four attempts', async () => {
+		expect(DEFAULT_TIMEOUT_MS).toBe(60_000);
+		expect(DEFAULT_SETTINGS).toEqual({ timeoutMs: 60_000, retry: { maxAttempts: 4, baseDelayMs: 500, maxDelayMs: 30_000, retryNonIdempotent: false } });
+		const state = fake([{ status: 200 }]);
+		await apiRequest.call(state.context, { method: 'GET', path: '/sites' });
+		expect(state.asked[0].options.timeout).toBe(60_000);
+	});
+
+	test('the credential is loaded once per run (context), and a failed load is not kept', async () => {
+		const state = fake([{ status: 200 }, { status: 200 }, { status: 200 }], { failLoads: 1 });
+		await expect(call(state)).rejects.toThrow('Credentials could not be decrypted');
+		expect(state.asked).toHaveLength(0);
+		await call(state);
+		await call(state);
+		expect(state.credentialLoads).toBe(2);
+		const other = fake([{ status: 200 }]);
+		await call(other);
+		expect(other.credentialLoads).toBe(1);
+	});
+
+	test('a node without credential details sends empty id and name', async () => {
+		const state = fake([{ status: 200 }], { node: { ...NODE, credentials: undefined } });
+		await call(state);
+		expect(state.asked[0].additional).toMatchObject({ credentialsDecrypted: { id: '', name: '', type: 'chargePilotApi' } });
+	});
+});
+
+describe('retries', () => {
+	test('429, 502, 503, 504 are retried for a GET; the answer after them comes back with its attempt count', async () => {
+		const state = fake([{ status: 503 }, { status: 429, headers: { 'retry-after': '0' } }, { status: 200, body: { ok: 1 } }]);
+		const response = await call(state);
+		expect(response.attempts).toBe(3);
+		expect(response.body).toEqual({ ok: 1 });
+		expect(state.asked).toHaveLength(3);
+		// Each attempt is signed afresh, from options built afresh.
+		expect(new Set(state.asked.map(({ options }) => options)).size).toBe(3);
+	});
+
+	test('the last attempt\'s answer is the error, with the attempts', async () => {
+		const state = fake([{ status: 502 }, { status: 502 }, { status: 504, body: { message: 'upstream' } }]);
+		const error = await failure(state);
+		expect(error).toBeInstanceOf(NodeApiError);
+		expect(error.message).toBe('ChargePilot answered 504 to GET /sites: upstream (after 3 attempts)');
+		expect(error.context.attempts).toBe(3);
+	});
+
+	test('a POST is not retried on a 503 (it may have been processed), but on a 429', async () => {
+		const post = fake([{ status: 503 }]);
+		expect((await failure(post, { method: 'POST', body: { a: 1 } })).message).toBe('ChargePilot answered 503 to POST /sites: HTTP 503 (1 attempt)');
+		expect(post.asked).toHaveLength(1);
+		const limited = fake([{ status: 429 }, { status: 201 }]);
+		expect((await call(limited, { method: 'POST', body: { a: 1 } })).attempts).toBe(2);
+	});
+
+	test('maxAttempts below 1 means one attempt; a fraction is rounded down', async () => {
+		const none = fake([{ status: 503 }, { status: 200 }]);
+		await failure(none, { settings: { ...QUICK, retry: { ...QUICK.retry, maxAttempts: 0 } } });
+		expect(none.asked).toHaveLength(1);
+		const fraction = fake([{ status: 503 }, { status: 503 }, { status: 200 }]);
+		await failure(fraction, { settings: { ...QUICK, retry: { ...QUICK.retry, maxAttempts: 2.9 } } });
+		expect(fraction.asked).toHaveLength(2);
+	});
+
+	test('a 4xx other than 429 is not retried, and the item index is on the error', async () => {
+		const state = fake([{ status: 404, body: { message: 'Site x not found' } }, { status: 200 }]);
+		const error = await failure(state, { path: '/sites/x', itemIndex: 3 });
+		expect(state.asked).toHaveLength(1);
+		expect(error.message).toBe('ChargePilot answered 404 to GET /sites/x: Site x not found (1 attempt)');
+		expect((error as NodeApiError).context.itemIndex).toBe(3);
+	});
+
+	test('network errors: a reset is retried for a GET, not for a POST; a refused connection for both', async () => {
+		const reset = fake([{ error: { code: 'ECONNRESET' } }, { status: 200 }]);
+		expect((await call(reset)).attempts).toBe(2);
+		const resetPost = fake([{ error: { code: 'ECONNRESET' } }, { status: 200 }]);
+		const error = await failure(resetPost, { method: 'POST', body: { a: 1 } });
+		expect(error.message).toBe('ChargePilot request POST /sites failed: the connection was reset (1 attempt)');
+		expect((error as NodeApiError).context.code).toBe('ECONNRESET');
+		const refused = fake([{ error: { code: 'ECONNREFUSED' } }, { error: { code: 'ECONNREFUSED' } }, { status: 201 }]);
+		expect((await call(refused, { method: 'POST', body: { a: 1 } })).attempts).toBe(3);
+		const always = fake([{ error: { code: 'ECONNREFUSED' } }, { error: { code: 'ECONNREFUSED' } }, { error: { code: 'ECONNREFUSED' } }]);
+		expect((await failure(always)).message).toBe('ChargePilot request GET /sites failed: nothing is listening at the base URL (after 3 attempts)');
+	});
+
+	test('an error without a network code is not retried', async () => {
+		const state = fake([{ error: { message: 'socket hang up odd' } }, { status: 200 }]);
+		const error = await failure(state);
+		expect(state.asked).toHaveLength(1);
+		expect(error.message).toBe('ChargePilot request GET /sites failed: socket hang up odd (1 attempt)');
+	});
+});
+
+describe('answers that are not what they say', () => {
+	test('a 2xx with a JSON Content-Type and a body that does not parse: retried for a GET, then an error', async () => {
+		const bad = { status: 200, headers: { 'content-type': 'application/json; charset=utf-8' }, body: '{"cut' };
+		const state = fake([bad, bad, { status: 200, body: [] }]);
+		expect((await call(state)).attempts).toBe(3);
+		const always = fake([bad, bad, bad]);
+		const error = await failure(always);
+		expect(error.message).toBe('ChargePilot request GET /sites failed: the answer was not valid JSON (after 3 attempts)');
+		const post = fake([bad, { status: 200 }]);
+		await failure(post, { method: 'POST', body: { a: 1 } });
+		expect(post.asked).toHaveLength(1);
+	});
+
+	test('not malformed: JSON text that parses, an empty or blank body, a body that is not text, a type that is not JSON', async () => {
+		for (const step of [
+			{ status: 200, headers: { 'content-type': 'application/json' }, body: '"text"' },
+			{ status: 200, headers: { 'content-type': 'application/json' }, body: '' },
+			{ status: 200, headers: { 'content-type': 'application/json' }, body: '  \n' },
+			{ status: 200, headers: { 'content-type': 'application/json' }, body: { a: 1 } },
+			{ status: 200, headers: { 'content-type': 'text/plain' }, body: '{"cut' },
+			{ status: 200, headers: {}, body: '{"cut' },
+			{ status: 204, headers: { 'content-type': 'APPLICATION/JSON' }, body: '' },
+		]) {
+			const state = fake([step]);
+			expect((await call(state)).body).toEqual(step.body);
+		}
+	});
+});
+
+describe('the deadline', () => {
+	test('an answer that never comes ends as a timeout after timeoutMs, retried as allowed', async () => {
+		const state = fake(['hang', 'hang']);
+		const error = await failure(state, { settings: { timeoutMs: 40, retry: { ...QUICK.retry, maxAttempts: 2 } } });
+		expect(state.asked).toHaveLength(2);
+		expect(error.message).toBe('ChargePilot request GET /sites failed: no answer within the timeout (timeout 40 ms) (after 2 attempts)');
+		expect((error as NodeApiError).context.code).toBe('ETIMEDOUT');
+	});
+
+	test('an error after the time limit counts as a timeout, whatever its code', async () => {
+		const state = fake([]);
+		(state.context.helpers as unknown as Record<string, unknown>).httpRequestWithAuthentication = async () => {
+			await new Promise((resolve) => setTimeout(resolve, 30));
+			throw Object.assign(new Error('aborted'), { code: 'ERR_CANCELED' });
+		};
+		const error = await failure(state, { settings: { timeoutMs: 25, retry: { ...QUICK.retry, maxAttempts: 1 } } });
+		expect((error as NodeApiError).context.code).toBe('ETIMEDOUT');
+	});
+});
+
+describe('Signed Path "Auto"', () => {
+	const auto = { ...CREDENTIALS, signedPath: 'auto' };
+
+	test('a 401 is tried once more with the other form; what worked is said once per run', async () => {
+		const state = fake([{ status: 401 }, { status: 200, body: [] }, { status: 200, body: [] }], { credentials: auto });
+		const response = await call(state);
+		expect(response.attempts).toBe(1);
+		expect(state.asked.map(({ signed }) => signed.headers?.['x-signature'])).toHaveLength(2);
+		expect(state.hints).toEqual([
+			{
+				message:
+					'Signed Path "Auto": this ChargePilot server checks the Relative Path (/sites?…) form of the signature. It is remembered for this credential while n8n runs, so later requests sign that way first; to skip the first try after a restart, set Signed Path to it in the credential.',
+				type: 'info',
+				location: 'outputPane',
+			},
+		]);
+		// The next request signs the relative form first: one exchange, no second hint.
+		await call(state);
+		expect(state.asked).toHaveLength(3);
+		expect(state.hints).toHaveLength(1);
+	});
+
+	test('when the remembered form is refused, the full one is found and named', async () => {
+		const first = fake([{ status: 401 }, { status: 200 }], { credentials: auto });
+		await call(first);
+		const later = fake([{ status: 401 }, { status: 200 }], { credentials: auto });
+		await call(later);
+		expect((later.hints[0] as { message: string }).message).toContain('checks the Full Path (/rest/v1/sites?…) form');
+	});
+
+	test('two 401s: the error names both forms, no hint; pinned modes are not tried twice', async () => {
+		const state = fake([{ status: 401, body: { message: 'Invalid signature' } }, { status: 401, body: { message: 'Invalid signature' } }], { credentials: auto });
+		const error = await failure(state);
+		expect(state.asked).toHaveLength(2);
+		expect(state.hints).toHaveLength(0);
+		expect(error.message).toBe('ChargePilot answered 401 to GET /sites: Invalid signature (1 attempt)');
+		expect((error as NodeApiError).description).toMatch(/full.*relative|Full.*Relative/s);
+		const pinned = fake([{ status: 401 }, { status: 200 }]);
+		await failure(pinned);
+		expect(pinned.asked).toHaveLength(1);
+	});
+
+	test('a second try that fails otherwise (503) goes on to the retries; a context without hints is fine', async () => {
+		const state = fake([{ status: 401 }, { status: 503 }, { status: 200 }], { credentials: auto, hints: false });
+		expect((await call(state)).attempts).toBe(2);
+		expect(state.asked).toHaveLength(3);
+	});
+});
+
+describe('what cannot be signed', () => {
+	test('a refusal of the credential is a NodeOperationError naming the item and the field; nothing is retried', async () => {
+		const state = fake([{ status: 200 }], { credentials: { ...CREDENTIALS, apiKey: '' } });
+		const error = await failure(state, { itemIndex: 2 });
+		expect(error).toBeInstanceOf(NodeOperationError);
+		expect(error.message).toBe("Request (item 2): The ChargePilot credential's API Key is empty: paste the API Key The Mobility House issued");
+		expect(error.description).toBe('Fix "apiKey" in the ChargePilot credential or the node\'s parameters. Nothing was sent.');
+		expect(state.asked).toHaveLength(0);
+	});
+});
