@@ -53,16 +53,13 @@ export function tlsVerificationOff(options: DestinationOptions): string | undefi
 }
 
 /**
- * A Host header's value: only a host and port (RFC 9110 §7.2), compared as text. A URL parser would
- * read "api.test/x", "evil@api.test" or "api%2etest" as api.test, while whatever routes the request
- * by its Host header reads them as written.
+ * Whether a Host header's value names the URL's host, compared as text (case and the scheme's
+ * default port aside): a URL parser would read "api.test/x", "evil@api.test" or "api%2etest" as
+ * api.test, while whatever routes the request by its Host header reads them as written.
  */
-const HOST_HEADER = /^(?:[a-z0-9\-._]+|\[[0-9a-f:.]+\])(?::\d+)?$/;
-
 function hostHeaderNames(url: { protocol: string; host: string }, value: unknown): boolean {
 	if (typeof value !== 'string') return false;
 	const given = value.trim().toLowerCase();
-	if (!HOST_HEADER.test(given)) return false;
 	// A URL's host leaves out the default port: "api.test:443" on https is api.test.
 	const defaultPort = url.protocol === 'https:' ? ':443' : ':80';
 	return (given.endsWith(defaultPort) ? given.slice(0, -defaultPort.length) : given) === url.host.toLowerCase();

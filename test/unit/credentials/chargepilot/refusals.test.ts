@@ -1,7 +1,10 @@
 import type { ICredentialDataDecryptedObject, IHttpRequestOptions } from 'n8n-workflow';
 
+import { ChargePilotApi } from '../../../../credentials/ChargePilotApi.credentials';
+import { ChargePilotPushApi } from '../../../../credentials/ChargePilotPushApi.credentials';
 import { resolveBaseUrl, signRequestOptions } from '../../../../credentials/chargepilot/authenticate';
-import { buildUrl, encodeQuery, serializeBody } from '../../../../credentials/chargepilot/canonicalRequest';
+import { CREDENTIAL_TYPE, PUSH_CREDENTIAL_TYPE } from '../../../../credentials/chargepilot/constants';
+import { buildUrl, encodeQuery, fastUrl, serializeBody } from '../../../../credentials/chargepilot/canonicalRequest';
 import { checkDestination, hasRequestProxy, isLoopbackHost, tlsVerificationOff } from '../../../../credentials/chargepilot/destination';
 import { ChargePilotCredentialError, isChargePilotCredentialError } from '../../../../credentials/chargepilot/errors';
 import { checkRequestHeaders, headerValueProblem, isFramingHeader } from '../../../../credentials/chargepilot/headers';
@@ -68,6 +71,18 @@ describe('the credential itself', () => {
 	test('a long Base URL is quoted cut short, with its length', () => {
 		const raw = `http://host/${'a'.repeat(80)}?`;
 		expect(refusal(() => resolveBaseUrl({ region: 'custom', baseUrl: raw })).message).toContain(`(got "${raw.slice(0, 60)}… (${raw.length} characters)")`);
+	});
+
+	test('a missing Region is EU, an empty one is not a Region (each remembered apart)', () => {
+		const { region: _region, ...noRegion } = creds;
+		expect(sign({ url: '/sites' }, noRegion).url).toBe('https://chargepilot-api.tmh.energy/rest/v1/sites');
+		expect(refusal(() => sign({ url: '/sites' }, { ...noRegion, region: '' }))).toEqual({ field: 'region', message: 'Unknown Region "" in the ChargePilot credential: choose US, EU or Custom' });
+	});
+
+	test('the credential types keep their names (workflows and stored credentials refer to them)', () => {
+		expect([CREDENTIAL_TYPE, PUSH_CREDENTIAL_TYPE]).toEqual(['chargePilotApi', 'chargePilotPushApi']);
+		expect(new ChargePilotApi().name).toBe(CREDENTIAL_TYPE);
+		expect(new ChargePilotPushApi().name).toBe(PUSH_CREDENTIAL_TYPE);
 	});
 
 	test('Regions: EU when missing, the documented URLs, a Custom Base URL trimmed and without trailing slashes', () => {
@@ -170,6 +185,8 @@ describe('requests the signer refuses', () => {
 		});
 		expect(refusal(() => sign({ url: '/x', qs: 'a=\uD800' })).field).toBe('url');
 		expect(refusal(() => buildUrl('ftp://127.0.0.1:8787/x', undefined))).toEqual({ field: 'url', message: 'Cannot sign a request to a non-HTTP URL: "ftp:"' });
+		// A query given as an array is the query's fault, not the URL's.
+		expect(refusal(() => buildUrl('http://127.0.0.1:8787/x', ['\uD800'])).field).toBe('qs');
 	});
 });
 
@@ -230,7 +247,7 @@ describe('who could read the signed headers (checkDestination)', () => {
 		const localHttps = { protocol: 'https:', hostname: 'localhost', host: 'localhost:8443' };
 		expect(() => checkDestination(localHttps, { skipSslCertificateValidation: true }, undefined)).not.toThrow();
 		expect(check(localHttps, { skipSslCertificateValidation: true, proxy: 'http://proxy:3128' }).message).toBe(message('Ignore SSL Issues (skipSslCertificateValidation)', 'localhost:8443'));
-		for (const options of [{ skipSslCertificateValidation: false }, { skipSslCertificateValidation: 'false' }, { rejectUnauthorized: true }, { agentOptions: { rejectUnauthorized: true } }, { agentOptions: 'x' }]) {
+		for (const options of [{ skipSslCertificateValidation: false }, { skipSslCertificateValidation: 'false' }, { rejectUnauthorized: true }, { agentOptions: { rejectUnauthorized: true } }, { agentOptions: 'x' }, { agentOptions: null }]) {
 			expect(tlsVerificationOff(options)).toBeUndefined();
 			expect(() => checkDestination(https, options, undefined)).not.toThrow();
 		}
@@ -243,6 +260,8 @@ describe('who could read the signed headers (checkDestination)', () => {
 				'The ChargePilot credential does not sign a request to api.test that goes through a proxy and trusts a certificate authority given with the request: the proxy could present a certificate of that authority. Trust extra authorities for the whole n8n instance (NODE_EXTRA_CA_CERTS) instead.',
 		});
 		expect(() => checkDestination(https, { agentOptions: { ca: 'PEM' } }, undefined)).not.toThrow();
+		expect(() => checkDestination(https, { proxy: 'http://proxy:3128', agentOptions: {} }, undefined)).not.toThrow();
+		expect(() => checkDestination(https, { proxy: 'http://proxy:3128', agentOptions: null }, undefined)).not.toThrow();
 		expect(() => checkDestination(https, { proxy: 'http://proxy:3128', agentOptions: { ca: null } }, undefined)).not.toThrow();
 		const localHttps = { protocol: 'https:', hostname: '127.0.0.1', host: '127.0.0.1:8443' };
 		expect(() => checkDestination(localHttps, { proxy: 'http://proxy:3128', agentOptions: { ca: 'PEM' } }, undefined)).not.toThrow();
@@ -250,7 +269,7 @@ describe('who could read the signed headers (checkDestination)', () => {
 
 	test('loopback hosts', () => {
 		for (const host of ['localhost', 'LOCALHOST', 'api.localhost', '127.0.0.1', '127.255.0.9', '::1', '[::1]']) expect(isLoopbackHost(host)).toBe(true);
-		for (const host of ['localhost.test', 'notlocalhost', '128.0.0.1', '127.0.0', '127.0.0.1.evil', 'x127.0.0.1', '::2', '[::1]x', '127.0.0.1234']) expect(isLoopbackHost(host)).toBe(false);
+		for (const host of ['localhost.test', 'notlocalhost', '128.0.0.1', '127.0.0', '127.0.0.1.evil', 'x127.0.0.1', '::2', '[::1]x', '127.0.0.1234', 'local[host', 'local]host']) expect(isLoopbackHost(host)).toBe(false);
 	});
 
 	test('what counts as a per-request proxy', () => {
@@ -278,7 +297,11 @@ describe('header rules (headers.ts)', () => {
 	});
 
 	test('Content-Length: dropped when it matches the body (spaces aside), undefined headers skipped', () => {
-		expect(checkRequestHeaders({ 'Content-Length': ' 7 ', 'X-A': 'a', 'X-B': undefined, 'X-N': 5 }, 7)).toEqual({ 'X-A': 'a', 'X-N': 5 });
+		const checked = checkRequestHeaders({ 'Content-Length': ' 7 ', 'X-A': 'a', 'X-B': undefined, 'X-N': 5 }, 7);
+		expect(Object.entries(checked)).toEqual([
+			['X-A', 'a'],
+			['X-N', 5],
+		]);
 		expect(checkRequestHeaders({ 'content-length': '0' }, 0)).toEqual({});
 		expect(refusal(() => checkRequestHeaders({ 'Content-Length': `${'9'.repeat(30)}` }, 1)).message).toBe(
 			`The Content-Length header says ${'9'.repeat(20)} but the body is 1 bytes. Remove the header: the length is set from the body that is signed.`,
@@ -321,6 +344,12 @@ describe('bodies the signer refuses or leaves out (serializeBody)', () => {
 		// A body wins over a legacy form.
 		expect(text(serializeBody('POST', { a: 1 }, { b: 2 }))).toEqual(['{"a":1}', 'application/json']);
 		expect(text(serializeBody('POST', { a: 'x y' }, undefined, 'application/x-www-form-urlencoded;charset=UTF-8'))).toEqual(['a=x%20y', 'application/x-www-form-urlencoded']);
+		// A legacy form goes when the body is empty or null; a form string as given, "?" included.
+		expect(text(serializeBody('POST', null, { a: 'b' }))).toEqual(['a=b', 'application/x-www-form-urlencoded']);
+		expect(text(serializeBody('POST', undefined, '?a=1'))).toEqual(['?a=1', 'application/x-www-form-urlencoded']);
+		// Objects that are neither plain nor streams are JSON, as JSON.stringify writes them.
+		expect(text(serializeBody('POST', new Date(0)))).toEqual(['"1970-01-01T00:00:00.000Z"', 'application/json']);
+		expect(text(serializeBody('POST', new Map([['a', 1]])))).toEqual(['{}', 'application/json']);
 		// An array with a form Content-Type is not a form: JSON.
 		expect(text(serializeBody('POST', [1], undefined, 'application/x-www-form-urlencoded'))).toEqual(['[1]', 'application/json']);
 	});
@@ -348,5 +377,13 @@ describe('ChargePilotCredentialError', () => {
 		expect(isChargePilotCredentialError(new Error('x'))).toBe(false);
 		expect(isChargePilotCredentialError({ name: 'ChargePilotCredentialError' })).toBe(false);
 		expect(isChargePilotCredentialError(undefined)).toBe(false);
+	});
+});
+
+describe('fastUrl on a base path with a trailing slash', () => {
+	test('one slash between base path and path, as the parser gives', () => {
+		const base = { href: 'http://127.0.0.1:8787/rest/v1/', origin: 'http://127.0.0.1:8787', pathname: '/rest/v1/', search: '' };
+		expect(fastUrl(base, 'sites', { a: 1 })).toEqual({ href: 'http://127.0.0.1:8787/rest/v1/sites?a=1', origin: 'http://127.0.0.1:8787', pathname: '/rest/v1/sites', search: '?a=1' });
+		expect(fastUrl({ ...base, pathname: '/' }, '/sites', undefined)?.pathname).toBe('/sites');
 	});
 });

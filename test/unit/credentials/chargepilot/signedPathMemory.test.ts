@@ -67,6 +67,20 @@ describe('choosing the variant', () => {
 		expect(chooseVariant('auto', 'k', later.record).variant).toBe('full');
 		expect(chooseVariant('auto', 'k', undefined).variant).toBe('full');
 	});
+
+	test('Auto after a request signed under a pinned mode, or with nothing tried: a first call', () => {
+		// The credential switched from Full to Auto between a request and its re-run.
+		const pinned = chooseVariant('auto', 'k', { mode: 'full', tried: ['full'] });
+		expect(pinned).toEqual({ variant: 'full', record: { mode: 'auto', tried: ['full'] } });
+		const empty = chooseVariant('auto', 'k', { mode: 'auto', tried: [] });
+		expect(empty).toEqual({ variant: 'full', record: { mode: 'auto', tried: ['full'] } });
+		expect(rememberedEntries()).toEqual([]);
+	});
+
+	test('asking for a credential nothing is known of stores nothing', () => {
+		expect(rememberedVariant('unknown')).toBeUndefined();
+		expect(rememberedEntries()).toEqual([]);
+	});
 });
 
 describe('authenticate with Auto', () => {

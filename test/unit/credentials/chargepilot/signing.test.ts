@@ -121,6 +121,13 @@ describe('the options it returns', () => {
 		expect(out.disableFollowRedirect).toBe(true);
 	});
 
+	test('neither url nor uri: the base URL itself', () => {
+		const out = sign({});
+		expect(out.url).toBe('http://127.0.0.1:8787/rest/v1');
+		expect(out).not.toHaveProperty('uri');
+		expect(header(out, 'x-signature')).toBe(expected('secret-a', 'GET:/rest/v1:1718000000:'));
+	});
+
 	test('a uri next to a url is not the legacy shape: the url is signed', () => {
 		const out = sign({ url: '/x', uri: 'http://127.0.0.1:8787/rest/v1/other' });
 		expect(out.url).toBe('http://127.0.0.1:8787/rest/v1/x');

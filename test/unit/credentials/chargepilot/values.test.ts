@@ -10,6 +10,8 @@ describe('isPlainObject', () => {
 		expect(isPlainObject(Object.create(null))).toBe(true);
 		expect(isPlainObject(runInNewContext('({ a: 1 })'))).toBe(true);
 		expect(isPlainObject(runInNewContext('Object.create(null)'))).toBe(true);
+		// A literal that names its own tag is still a plain object.
+		expect(isPlainObject({ [Symbol.toStringTag]: 'Thing' })).toBe(true);
 	});
 
 	test('not arrays, Buffers, Dates, class instances or objects made from another object', () => {
@@ -66,6 +68,7 @@ describe('joinUrl and mediaType', () => {
 		['', 'x', 'x'],
 		['http://h/a', 'HTTPS://other.test/x', 'HTTPS://other.test/x'],
 		['http://h/a', 'web+cal://x/y', 'web+cal://x/y'],
+		['http://h/a', 'a1b://x/y', 'a1b://x/y'],
 		['http://h/a', 'mailto:x@y', 'http://h/a/mailto:x@y'],
 		['http://h/a', '1http://x', 'http://h/a/1http://x'],
 	])('%s + %s = %s', (base, url, joined) => {

@@ -1,4 +1,4 @@
-import type { IHttpRequestOptions, INode } from 'n8n-workflow';
+import type { ICredentialDataDecryptedObject, IHttpRequestOptions, INode } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import { signRequestOptions } from '../../../../credentials/chargepilot/authenticate';
@@ -25,6 +25,15 @@ const NODE: INode = {
 	parameters: {},
 	credentials: { chargePilotApi: { id: 'cred-7', name: 'My ChargePilot' } },
 };
+/** The waits between attempts, as asked of n8n's sleep (which this file makes instant). */
+const mockSleeps: number[] = [];
+jest.mock('n8n-workflow', () => ({
+	...jest.requireActual('n8n-workflow'),
+	sleep: async (ms: number) => {
+		mockSleeps.push(ms);
+	},
+}));
+
 const QUICK: RequestSettings = { timeoutMs: 5_000, retry: { maxAttempts: 3, baseDelayMs: 1, maxDelayMs: 5, retryNonIdempotent: false } };
 
 interface Fake {
@@ -35,7 +44,10 @@ interface Fake {
 	credentialLoads: number;
 }
 
-function fake(steps: Step[], { credentials = CREDENTIALS, node = NODE, hints = true, failLoads = 0 }: { credentials?: Record<string, unknown>; node?: INode; hints?: boolean; failLoads?: number } = {}): Fake {
+function fake(
+	steps: Step[],
+	{ credentials = CREDENTIALS, node = NODE, hints = true, failLoads = 0 }: { credentials?: Record<string, unknown>; node?: INode; hints?: boolean | 'not a function'; failLoads?: number } = {},
+): Fake {
 	const state: Fake = { context: undefined as unknown as ApiContext, asked: [], hints: [], credentialLoads: 0 };
 	const script = [...steps];
 	const context: Record<string, unknown> = {
@@ -47,7 +59,7 @@ function fake(steps: Step[], { credentials = CREDENTIALS, node = NODE, hints = t
 			return credentials;
 		},
 		helpers: {
-			httpRequestWithAuthentication: async (type: string, options: IHttpRequestOptions, additional: { credentialsDecrypted: { data: Record<string, unknown> } }) => {
+			httpRequestWithAuthentication: async (type: string, options: IHttpRequestOptions, additional: { credentialsDecrypted: { data: ICredentialDataDecryptedObject } }) => {
 				const snapshot = { ...options, headers: options.headers ? { ...options.headers } : undefined };
 				const signed = signRequestOptions(additional.credentialsDecrypted.data, options);
 				state.asked.push({ options: snapshot, signed, additional, type });
@@ -60,7 +72,8 @@ function fake(steps: Step[], { credentials = CREDENTIALS, node = NODE, hints = t
 			},
 		},
 	};
-	if (hints) context.addExecutionHints = (...added: unknown[]) => state.hints.push(...added);
+	if (hints === 'not a function') context.addExecutionHints = undefined;
+	else if (hints) context.addExecutionHints = (...added: unknown[]) => state.hints.push(...added);
 	state.context = context as unknown as ApiContext;
 	return state;
 }
@@ -78,7 +91,10 @@ async function failure(state: Fake, request: Partial<ApiRequest> = {}): Promise<
 	throw new Error('expected the request to fail');
 }
 
-beforeEach(() => forgetAll());
+beforeEach(() => {
+	forgetAll();
+	mockSleeps.length = 0;
+});
 
 describe('what the transport asks of n8n', () => {
 	test('one signed request, the full answer back, with the attempt count and latency', async () => {
@@ -105,6 +121,22 @@ describe('what the transport asks of n8n', () => {
 		expect(headers).toEqual({ Accept: 'application/json' });
 		expect(additional).toEqual({ credentialsDecrypted: { id: 'cred-7', name: 'My ChargePilot', type: 'chargePilotApi', data: CREDENTIALS } });
 		expect(signed.url).toBe('http://127.0.0.1:8787/rest/v1/sites/s1?x=1&a=b');
+	});
+
+	test('only 2xx answers are answers: 199 and 300 are errors (redirects are not followed)', async () => {
+		for (const status of [199, 300, 304]) {
+			const state = fake([{ status, body: { message: 'odd' } }]);
+			const error = await failure(state);
+			expect(error.message).toBe(`ChargePilot answered ${status} to GET /sites: odd (1 attempt)`);
+		}
+		for (const status of [200, 201, 204, 299]) expect((await call(fake([{ status }]))).statusCode).toBe(status);
+	});
+
+	test('the latency is the wall time of the attempt', async () => {
+		const before = Date.now();
+		const response = await call(fake([{ status: 200 }]));
+		expect(response.latencyMs).toBeGreaterThanOrEqual(0);
+		expect(response.latencyMs).toBeLessThanOrEqual(Date.now() - before);
 	});
 
 	test('no body, no headers: neither is set; an answer without headers has none', async () => {
@@ -151,6 +183,28 @@ describe('retries', () => {
 		expect(state.asked).toHaveLength(3);
 		// Each attempt is signed afresh, from options built afresh.
 		expect(new Set(state.asked.map(({ options }) => options)).size).toBe(3);
+	});
+
+	test('the waits: Retry-After when the server sends one (up to Max Retry Wait), otherwise exponential backoff with jitter', async () => {
+		const settings = { timeoutMs: 5_000, retry: { maxAttempts: 4, baseDelayMs: 100, maxDelayMs: 30_000, retryNonIdempotent: false } };
+		const told = fake([{ status: 429, headers: { 'retry-after': '7' } }, { status: 503, headers: { 'Retry-After': '2' } }, { status: 200 }]);
+		await call(told, { settings });
+		// n8n hands header names over in lower case; a name in another case is not read.
+		expect(mockSleeps[0]).toBe(7_000);
+		expect(mockSleeps[1]).toBeGreaterThanOrEqual(100);
+		expect(mockSleeps[1]).toBeLessThanOrEqual(200);
+		mockSleeps.length = 0;
+		const capped = fake([{ status: 429, headers: { 'retry-after': '3600' } }, { status: 200 }]);
+		await call(capped, { settings: { ...settings, retry: { ...settings.retry, maxDelayMs: 250 } } });
+		expect(mockSleeps).toEqual([250]);
+		mockSleeps.length = 0;
+		const backoff = fake([{ status: 503 }, { error: { code: 'ECONNRESET' } }, { status: 504 }, { status: 200 }]);
+		await call(backoff, { settings });
+		expect(mockSleeps).toHaveLength(3);
+		mockSleeps.forEach((ms, index) => {
+			expect(ms).toBeGreaterThanOrEqual(50 * 2 ** index);
+			expect(ms).toBeLessThanOrEqual(100 * 2 ** index);
+		});
 	});
 
 	test('the last attempt\'s answer is the error, with the attempts', async () => {
@@ -245,14 +299,22 @@ describe('the deadline', () => {
 		expect((error as NodeApiError).context.code).toBe('ETIMEDOUT');
 	});
 
-	test('an error after the time limit counts as a timeout, whatever its code', async () => {
+	test('an error after the time limit counts as a timeout, whatever its code: retried as one', async () => {
+		// The credential's deadline aborts the request on the wire, and n8n throws its own "canceled"
+		// error; here it arrives before the transport's own timer could fire (a busy event loop).
 		const state = fake([]);
+		let calls = 0;
 		(state.context.helpers as unknown as Record<string, unknown>).httpRequestWithAuthentication = async () => {
-			await new Promise((resolve) => setTimeout(resolve, 30));
-			throw Object.assign(new Error('aborted'), { code: 'ERR_CANCELED' });
+			calls++;
+			if (calls > 1) return { statusCode: 200, headers: {}, body: { ok: true } };
+			const until = Date.now() + 40;
+			while (Date.now() < until) {
+				// blocks, as a busy n8n would
+			}
+			throw Object.assign(new Error('canceled'), { code: 'ERR_CANCELED' });
 		};
-		const error = await failure(state, { settings: { timeoutMs: 25, retry: { ...QUICK.retry, maxAttempts: 1 } } });
-		expect((error as NodeApiError).context.code).toBe('ETIMEDOUT');
+		const response = await call(state, { settings: { timeoutMs: 25, retry: { ...QUICK.retry, maxAttempts: 2 } } });
+		expect([calls, response.attempts]).toEqual([2, 2]);
 	});
 });
 
@@ -302,6 +364,24 @@ describe('Signed Path "Auto"', () => {
 		const state = fake([{ status: 401 }, { status: 503 }, { status: 200 }], { credentials: auto, hints: false });
 		expect((await call(state)).attempts).toBe(2);
 		expect(state.asked).toHaveLength(3);
+		const broken = fake([{ status: 401 }, { status: 200 }], { credentials: auto, hints: 'not a function' });
+		expect((await call(broken)).statusCode).toBe(200);
+	});
+
+	test('one hint per run, also when a run finds the form twice', async () => {
+		// Relative found first; later in the same run the server refuses it and full works.
+		const state = fake([{ status: 401 }, { status: 200 }, { status: 401 }, { status: 200 }], { credentials: auto });
+		await call(state);
+		await call(state);
+		expect(state.asked).toHaveLength(4);
+		expect(state.hints).toHaveLength(1);
+		expect((state.hints[0] as { message: string }).message).toContain('Relative Path');
+	});
+
+	test('an answer from n8n without the credential having signed (nothing on record): reported as it is', async () => {
+		const state = fake([]);
+		(state.context.helpers as unknown as Record<string, unknown>).httpRequestWithAuthentication = async () => ({ statusCode: 401, headers: {}, body: { message: 'no' } });
+		expect((await failure(state)).message).toBe('ChargePilot answered 401 to GET /sites: no (1 attempt)');
 	});
 });
 
