@@ -13,8 +13,9 @@ import { createHash, createHmac } from 'node:crypto';
  */
 export type BodyBytes = string | Buffer;
 
+// Node's hash and HMAC `update()` take a string as its UTF-8 bytes and a Buffer as it is.
 export function hashSecret(secret: string): string {
-	return createHash('sha256').update(secret, 'utf8').digest('hex');
+	return createHash('sha256').update(secret).digest('hex');
 }
 
 export function signaturePayload(
@@ -34,9 +35,7 @@ export function signWithHashedSecret(
 	timestamp: string | number,
 	body: BodyBytes,
 ): string {
-	const hmac = createHmac('sha256', hashedSecret);
-	if (typeof body === 'string') return hmac.update(signaturePayload(method, signedPath, timestamp, body), 'utf8').digest('hex');
-	return hmac.update(signaturePayload(method, signedPath, timestamp, ''), 'utf8').update(body).digest('hex');
+	return createHmac('sha256', hashedSecret).update(signaturePayload(method, signedPath, timestamp, '')).update(body).digest('hex');
 }
 
 export function computeSignature(
