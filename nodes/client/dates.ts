@@ -2,33 +2,30 @@
  * Date-time parameters to ISO 8601 UTC. n8n's date-time fields give local wall time without an
  * offset ("2026-01-01T08:00:00"), meant in the workflow's timezone; expressions may give a Date,
  * a Luxon DateTime or a string with an offset.
+ *
+ * Accepted text: YYYY-MM-DD, optionally followed by T, t or a space and hh:mm[:ss[.fraction]], and
+ * then optionally Z, z or an offset ±hh:mm / ±hhmm. Only dates and times that exist are accepted,
+ * with or without an offset: years 0001..9999 (four digits), month 01..12, the month's real days
+ * (2024-02-29 yes, 2100-02-29 no), hours 00..23 (no 24:00), minutes and seconds 00..59 (no leap
+ * second), offsets up to ±14:00. A fraction has 1..9 digits and is cut to milliseconds. A zone
+ * designator needs a time. Without an offset the wall time is read in the time zone given (see
+ * wallToUtc for skipped and repeated times); an unknown zone reads it as UTC.
  */
+import { isTimeZone, utcMs, wallToUtc } from './timeZones';
 
-const LOCAL_DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?)?$/;
-const WITH_ZONE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$/i;
+const DATE_TIME =
+	/^(\d{4})-(\d{2})-(\d{2})(?:[Tt ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?(?:([Zz])|([+-])(\d{2}):?(\d{2}))?)?$/;
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+/** The largest offset in use (Pacific/Kiritimati, +14:00), in minutes. */
+const MAX_OFFSET_MINUTES = 14 * 60;
 
-function zoneOffsetMs(instant: number, timeZone: string): number {
-	const parts = new Intl.DateTimeFormat('en-US', {
-		timeZone,
-		hourCycle: 'h23',
-		year: 'numeric',
-		month: '2-digit',
-		day: '2-digit',
-		hour: '2-digit',
-		minute: '2-digit',
-		second: '2-digit',
-	}).formatToParts(new Date(instant));
-	const value = (type: string) => Number(parts.find((part) => part.type === type)?.value);
-	const wall = Date.UTC(value('year'), value('month') - 1, value('day'), value('hour'), value('minute'), value('second'));
-	return wall - Math.floor(instant / 1000) * 1000;
+export function isLeapYear(year: number): boolean {
+	return year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
 }
 
-/** Wall-clock fields in a time zone to the UTC instant (DST gaps resolve forward). */
-function zonedToUtc(fields: number[], timeZone: string): number {
-	const [year, month, day, hour, minute, second, ms] = fields;
-	const guess = Date.UTC(year, month - 1, day, hour, minute, second, ms);
-	const first = guess - zoneOffsetMs(guess, timeZone);
-	return guess - zoneOffsetMs(first, timeZone);
+/** Days of month 1..12 of a year. */
+export function daysInMonth(year: number, month: number): number {
+	return month === 2 && isLeapYear(year) ? 29 : DAYS_IN_MONTH[month - 1];
 }
 
 /** Returns epoch milliseconds, or undefined when the value is not a date-time. */
@@ -39,30 +36,21 @@ export function parseDateTime(value: unknown, timeZone: string): number | undefi
 		return Number.isFinite(ms) ? ms : undefined;
 	}
 	if (typeof value !== 'string') return undefined;
-	const text = value.trim();
-	if (WITH_ZONE.test(text)) {
-		const ms = Date.parse(text);
-		return Number.isNaN(ms) ? undefined : ms;
-	}
-	const match = LOCAL_DATE_TIME.exec(text);
+	const match = DATE_TIME.exec(value.trim());
 	if (!match) return undefined;
-	const fields = match.slice(1, 8).map((part, index) => {
-		if (part === undefined) return 0;
-		return index === 6 ? Number(part.slice(0, 3).padEnd(3, '0')) : Number(part);
-	});
-	const [year, month, day, hour, minute, second] = fields;
-	if (month < 1 || month > 12 || day < 1 || day > 31 || hour > 23 || minute > 59 || second > 59) return undefined;
-	let zone = timeZone;
-	try {
-		new Intl.DateTimeFormat('en-US', { timeZone: zone });
-	} catch {
-		zone = 'UTC';
+	const [year, month, day, hour, minute, second] = match.slice(1, 7).map((part) => (part === undefined ? 0 : Number(part)));
+	if (year < 1 || month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) return undefined;
+	if (hour > 23 || minute > 59 || second > 59) return undefined;
+	const millisecond = match[7] === undefined ? 0 : Number(match[7].slice(0, 3).padEnd(3, '0'));
+	if (match[8] !== undefined) return utcMs(year, month, day, hour, minute, second, millisecond);
+	if (match[9] !== undefined) {
+		const offsetMinutes = Number(match[10]) * 60 + Number(match[11]);
+		if (Number(match[11]) > 59 || offsetMinutes > MAX_OFFSET_MINUTES) return undefined;
+		const sign = match[9] === '-' ? -1 : 1;
+		return utcMs(year, month, day, hour, minute, second, millisecond) - sign * offsetMinutes * 60_000;
 	}
-	const ms = zonedToUtc(fields, zone);
-	// Reject dates that do not exist, such as 2026-02-30.
-	const check = new Date(Date.UTC(year, month - 1, day));
-	if (check.getUTCDate() !== day || check.getUTCMonth() !== month - 1) return undefined;
-	return ms;
+	const zone = isTimeZone(timeZone) ? timeZone : 'UTC';
+	return wallToUtc({ year, month, day, hour, minute, second, millisecond }, zone);
 }
 
 /** ISO 8601 in UTC with a Z, without milliseconds when they are zero. */
