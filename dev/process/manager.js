@@ -17,6 +17,7 @@ const { spawn } = require('node:child_process');
 const fs = require('node:fs');
 const path = require('node:path');
 
+const { blockedFor } = require('./access');
 const { exitStatus, spawnToFiles } = require('./capture');
 const { reapGroup, signalGroup, signalProcess, sleep } = require('./group');
 
@@ -29,6 +30,26 @@ function within(promise, ms) {
 		timer = setTimeout(() => resolve(false), ms);
 	});
 	return Promise.race([promise.then(() => true), timeout]).finally(() => clearTimeout(timer));
+}
+
+/**
+ * What a process started as another user (`uid` set) needs besides its command: a working folder
+ * it can enter. Without `cwd` a child keeps this process's, usually the checkout, which that user
+ * may not be able to enter (a clone below a mode-700 folder): there it starts in '/' instead.
+ */
+const cwdFor = (cwd, uid) => cwd ?? (uid === undefined ? undefined : '/');
+
+/**
+ * A spawn of another user's process that failed (EACCES, ENOENT: the command or its folder out of
+ * that user's reach) says which folder is in the way; its message is extended in place.
+ */
+function explainAs(child, command, { uid, gid }) {
+	if (uid === undefined) return;
+	child.once('error', (error) => {
+		if (error.code !== 'EACCES' && error.code !== 'ENOENT') return;
+		const why = path.isAbsolute(command) ? blockedFor(command, { uid, gid: gid ?? process.getgid() }) : null;
+		if (why) error.message += ` (as uid ${uid}: ${why}; a process started as another user must not need a folder only its owner may enter, such as a checkout below a mode-700 folder)`;
+	});
 }
 
 const describeExit = (how) => (how.error ? how.error.message : how.signal || `exit ${how.code}`);
@@ -156,7 +177,10 @@ class Processes {
 	 * Starts a long-running process in its own process group, its output appended to `logFile`.
 	 * `name` is unique among the running processes of this manager ("n8n", "worker-1", ...).
 	 * `uid`/`gid`: run it as another user (e.g. Postgres, which refuses to run as root); the PID
-	 * held is still the process itself, not a wrapper like runuser.
+	 * held is still the process itself, not a wrapper like runuser. That user needs to reach only
+	 * the command (give one outside the checkout: the checkout may lie below a folder only its owner
+	 * can enter) and `cwd` (default then '/', not this process's folder); the log file is opened
+	 * here and handed over.
 	 */
 	start(name, command, args, { env = process.env, cwd, logFile, log = this.log, uid, gid }) {
 		const current = this.named.get(name);
@@ -165,7 +189,8 @@ class Processes {
 		const fd = fs.openSync(logFile, 'a');
 		let child;
 		try {
-			child = spawn(command, args, { cwd, env, uid, gid, stdio: ['ignore', fd, fd], detached: true });
+			child = spawn(command, args, { cwd: cwdFor(cwd, uid), env, uid, gid, stdio: ['ignore', fd, fd], detached: true });
+			explainAs(child, command, { uid, gid });
 		} finally {
 			fs.closeSync(fd);
 		}
@@ -184,11 +209,13 @@ class Processes {
 	 * (dev/process/capture.js); resolves with { status, stdout, stderr, ms, timedOut }. The group is
 	 * killed after `timeoutMs`, and what is left of it after the command exits. `stderr: 'inherit'`
 	 * shows stderr (e.g. npm's progress) instead of capturing it. `onStart(child)` sees the child.
-	 * `uid`/`gid`: run it as another user.
+	 * `uid`/`gid`: run it as another user (what start() says about reaching the command and `cwd`
+	 * holds here too).
 	 */
 	async run(command, args, { env = process.env, cwd, timeoutMs = 15 * 60_000, stderr = 'file', onStart, uid, gid } = {}) {
 		const started = Date.now();
-		const { child, collect } = spawnToFiles(command, args, { env, cwd, stderr, detached: true, uid, gid });
+		const { child, collect } = spawnToFiles(command, args, { env, cwd: cwdFor(cwd, uid), stderr, detached: true, uid, gid });
+		explainAs(child, command, { uid, gid });
 		const proc = this.track(new Proc({ name: path.basename(command), child, logFile: null, log: () => {} }));
 		if (onStart) onStart(child);
 		let timedOut = false;

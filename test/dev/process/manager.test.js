@@ -85,7 +85,9 @@ test('run() captures output and kills the whole group after its time limit', asy
 	const done = await processes.run(process.execPath, ['-e', 'console.log("out"); console.error("err"); process.exit(2)'], { timeoutMs: 10_000 });
 	expect(done).toMatchObject({ status: 2, stdout: 'out\n', stderr: 'err\n', timedOut: false });
 
-	const killed = await processes.run(process.execPath, ['-e', PARENT], { timeoutMs: 500 });
+	// A shell (it starts in milliseconds even on a loaded machine, where Node can take longer than
+	// the time limit to print anything) with a child in its group.
+	const killed = await processes.run('/bin/sh', ['-c', 'sleep 600 & echo "pids $$ $!"; wait'], { timeoutMs: 1500 });
 	expect(killed.timedOut).toBe(true);
 	expect(killed.status).toBe(128);
 	const [pid, childPid] = /pids (\d+) (\d+)/.exec(killed.stdout).slice(1).map(Number);
@@ -115,15 +117,70 @@ test('stop() sends the signal it is given (SIGINT: e.g. the fast shutdown of Pos
 });
 
 const asRoot = typeof process.getuid === 'function' && process.getuid() === 0;
+const NOBODY = { uid: 65534, gid: 65534 };
+/**
+ * The commands run as another user are system binaries, never process.execPath: under npm test
+ * that is the checkout's Node (node_modules/.bin), and a clone below a folder only its owner may
+ * enter (mode 700: `mktemp -d`, many home folders) is out of that user's reach (EACCES).
+ */
+const SH = '/bin/sh';
+
 (asRoot ? test : test.skip)('start() and run() run a process as another user (uid/gid), holding its own PID', async () => {
-	const done = await processes.run(process.execPath, ['-e', 'console.log(process.getuid() + " " + process.getgid())'], { uid: 65534, gid: 65534, cwd: '/', timeoutMs: 10_000 });
+	const done = await processes.run(SH, ['-c', 'echo "$(id -u) $(id -g)"'], { ...NOBODY, cwd: '/', timeoutMs: 10_000 });
 	expect(done).toMatchObject({ status: 0, stdout: '65534 65534\n' });
 	const logFile = path.join(dir, 'other-user.log');
-	const proc = processes.start('other-user', process.execPath, ['-e', 'console.log("uid " + process.getuid() + " pid " + process.pid); setInterval(() => {}, 1000)'], { uid: 65534, gid: 65534, cwd: '/', logFile });
+	const proc = processes.start('other-user', SH, ['-c', 'echo "uid $(id -u) pid $$"; exec sleep 600'], { ...NOBODY, cwd: '/', logFile });
 	await proc.waitReady(() => fs.readFileSync(logFile, 'utf8').includes('uid'), { timeoutMs: 10_000, intervalMs: 50 });
 	expect(fs.readFileSync(logFile, 'utf8')).toContain(`uid 65534 pid ${proc.pid}`);
 	await proc.stop({ graceMs: 5000 });
 	expect(isAlive(proc.pid)).toBe(false);
+});
+
+(asRoot ? test : test.skip)('another user\'s process without a cwd starts in /, not in this process\'s folder (which it may not enter)', async () => {
+	// This process in a folder only root may enter, as a test run is in a clone below a mode-700 folder.
+	const privateDir = path.join(dir, 'private');
+	fs.mkdirSync(privateDir, { mode: 0o700 });
+	const saved = process.cwd();
+	process.chdir(privateDir);
+	try {
+		const done = await processes.run(SH, ['-c', 'ls . >/dev/null && pwd -P'], { ...NOBODY, timeoutMs: 10_000 });
+		expect(done).toMatchObject({ status: 0, stdout: '/\n' });
+		const logFile = path.join(dir, 'cwd.log');
+		const proc = processes.start('cwd', SH, ['-c', 'ls . >/dev/null && echo "cwd $(pwd -P)"; exec sleep 600'], { ...NOBODY, logFile });
+		await proc.waitReady(() => fs.readFileSync(logFile, 'utf8').includes('cwd'), { timeoutMs: 10_000, intervalMs: 50 });
+		expect(fs.readFileSync(logFile, 'utf8')).toBe('cwd /\n');
+		expect(fs.readlinkSync(`/proc/${proc.pid}/cwd`)).toBe('/');
+		// Without a uid the child keeps this process's folder, as before.
+		const own = await processes.run(SH, ['-c', 'pwd -P'], { timeoutMs: 10_000 });
+		expect(own.stdout).toBe(`${fs.realpathSync(privateDir)}\n`);
+	} finally {
+		process.chdir(saved);
+	}
+});
+
+(asRoot ? test : test.skip)('a command out of another user\'s reach fails with the folder in the way named', async () => {
+	fs.chmodSync(dir, 0o711);
+	const privateDir = path.join(dir, 'checkout');
+	fs.mkdirSync(privateDir, { mode: 0o700 });
+	const command = path.join(privateDir, 'tool');
+	fs.copyFileSync(SH, command);
+	fs.chmodSync(command, 0o755);
+	const named = (error) => {
+		// the first folder in the way: the one made here, or a private folder above it (TMPDIR)
+		const match = /EACCES \(as uid 65534: (\S+) \(mode 700, owner 0:0\) is not searchable by uid 65534 \(gid 65534\)/.exec(error.message);
+		expect(match).not.toBeNull();
+		expect(privateDir === match[1] || privateDir.startsWith(`${match[1]}/`)).toBe(true);
+		return match[1];
+	};
+	const ran = await processes.run(command, ['-c', 'true'], { ...NOBODY, timeoutMs: 10_000 }).catch((error) => error);
+	expect(ran).toMatchObject({ code: 'EACCES' }); // a spawn error, not a result
+	const folder = named(ran);
+	const proc = processes.start('unreachable', command, ['-c', 'sleep 600'], { ...NOBODY, logFile: path.join(dir, 'unreachable.log') });
+	const started = await proc.waitReady(() => false, { timeoutMs: 10_000, intervalMs: 50 }).catch((error) => error);
+	expect(started.message).toMatch(/unreachable exited during start-up/);
+	expect(named(started)).toBe(folder);
+	// The same command as this user (root) runs.
+	expect((await processes.run(command, ['-c', 'echo ran'], { timeoutMs: 10_000 })).stdout).toBe('ran\n');
 });
 
 test('stopOnSignals(): SIGTERM kills every group it started and exits 130', async () => {
