@@ -53,12 +53,15 @@ const ENCRYPTION_KEY = 'chargepilot-queue-e2e-key-4f1c';
  */
 async function startTopology({ root, packed, say, webhookEnv = {} }) {
 	requireServices();
-	fs.chmodSync(root, 0o711); // the postgres user must reach its folder inside
+	// The postgres user may pass (not list) the run's folder, so that its cluster can live inside;
+	// when a folder above is closed to it (TMPDIR below a mode-700 folder), startPostgres puts the
+	// cluster into a temporary folder of its own instead (dev/services/postgres.js).
+	fs.chmodSync(root, 0o711);
 	const started = Date.now();
 	const step = (what) => say(`${what} (${Math.round((Date.now() - started) / 1000)} s)`);
 
 	const [redis, postgres] = await Promise.all([startRedis({ dir: path.join(root, 'redis') }), startPostgres({ dir: path.join(root, 'postgres') })]);
-	step(`redis-server on ${redis.host}:${redis.port}, Postgres ${postgres.version} on ${postgres.host}:${postgres.port} (data in ${root})`);
+	step(`redis-server on ${redis.host}:${redis.port}, Postgres ${postgres.version} on ${postgres.host}:${postgres.port} (data in ${root}${postgres.dataDir.startsWith(`${root}/`) ? '' : `; Postgres's in ${postgres.dataDir}`})`);
 
 	const cluster = await createQueueCluster({ line: 2, packed, redis, postgres, root: path.join(root, 'n8n'), encryptionKey: ENCRYPTION_KEY, env: COMMON_ENV });
 	// The package into every process's nodes folder, as the README says (in parallel).
