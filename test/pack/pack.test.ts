@@ -1,9 +1,10 @@
 /**
- * What `npm pack` publishes: only the built package and its docs; and the tarball passes the rules
- * n8n's community package scanner applies to published packages.
+ * What `npm pack` publishes: only the built package and its docs; and n8n's verification scanner
+ * (@n8n/scan-community-package, the pinned devDependency, run offline by scan-tarball.mjs) passes
+ * the tarball and the source it was built from, as n8n requires of verified community nodes.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 
@@ -12,6 +13,21 @@ const ROOT = path.resolve(__dirname, '..', '..');
 interface PackInfo {
 	filename: string;
 	files: Array<{ path: string }>;
+}
+
+/** One leg of a scan: the files its patterns cover, and analyzePackage()'s answer. */
+interface ScanLeg {
+	files: number;
+	passed: boolean;
+	message?: string;
+	details?: string;
+	error?: string;
+}
+
+/** scan-tarball.mjs on an unpacked package (and, if given, the source folder). */
+function scan(packageDir: string, sourceDir?: string): { scanner: string; name: string; tarball: ScanLeg; source?: ScanLeg } {
+	const args = [path.join(__dirname, 'scan-tarball.mjs'), packageDir, ...(sourceDir ? [sourceDir] : [])];
+	return JSON.parse(execFileSync(process.execPath, args, { cwd: ROOT, encoding: 'utf8' }));
 }
 
 let workDir: string;
@@ -45,11 +61,29 @@ test('the tarball holds only dist, the entry point, README, LICENSE, CHANGELOG a
 	expect(paths.filter((file) => /\.(map|ts)$|(^|\/)(test|sandbox|fixtures)\//.test(file))).toEqual([]);
 });
 
-test('the tarball passes the community package scanner rules', () => {
-	const out = execFileSync(process.execPath, [path.join(__dirname, 'scan-tarball.mjs'), path.join(workDir, 'package')], { cwd: ROOT, encoding: 'utf8' });
-	const result = JSON.parse(out) as { files: number; rules: number; errors: string[] };
-	expect(result.errors).toEqual([]);
-	// It did lint the package: the JS files and package.json, under the full rule set.
-	expect(result.files).toBeGreaterThan(20);
-	expect(result.rules).toBeGreaterThan(30);
+test("n8n's verification scanner passes the tarball (compiled .js, package.json) and the source (package.json, nodes/, credentials/)", () => {
+	const pinned = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')).devDependencies['@n8n/scan-community-package'];
+	const result = scan(path.join(workDir, 'package'), ROOT);
+	expect(result.scanner).toBe(`@n8n/scan-community-package@${pinned}`);
+	expect(result.name).toBe('n8n-nodes-chargepilot');
+	for (const leg of [result.tarball, result.source]) {
+		// The whole answer: a failure shows ESLint's report (details) or why the analysis failed.
+		expect(leg).toEqual({ files: expect.any(Number), passed: true });
+		// It had something to lint: the nodes and credentials, each as several files.
+		expect(leg?.files).toBeGreaterThan(20);
+	}
+});
+
+test('the scanner fails a copy of the tarball with console output and child_process planted in dist/', () => {
+	const copy = path.join(workDir, 'planted');
+	cpSync(path.join(workDir, 'package'), copy, { recursive: true });
+	writeFileSync(path.join(copy, 'dist', 'nodes', 'Planted.js'), "'use strict';\nconst { execSync } = require('child_process');\nconsole.log(execSync('id').toString());\n");
+	const { tarball } = scan(copy);
+	expect(tarball.passed).toBe(false);
+	expect(tarball.message).toBe('ESLint violations found');
+	expect(tarball.details).toContain(path.join('dist', 'nodes', 'Planted.js'));
+	expect(tarball.details).toMatch(/no-console/);
+	expect(tarball.details).toContain('@n8n/community-nodes/no-restricted-imports');
+	// Nothing else in the copy is reported: only the planted file.
+	expect(tarball.details?.match(/^\/\S+\.js$/gm)).toEqual([path.join(copy, 'dist', 'nodes', 'Planted.js')]);
 });
