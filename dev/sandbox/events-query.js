@@ -202,20 +202,49 @@ function matchingRows(siteState, query) {
 }
 
 /**
+ * The rows in an order whose ties (equal sort key) are shuffled with `random` (0 <= x < 1), or put
+ * in descending ID order (`random` = 'descending'): a server whose sort is not stable from one
+ * request to the next, so offset paging over tied rows can serve one row twice and another never.
+ */
+function shuffleTies(rows, sortField, random) {
+	const sortKey = SORT_KEYS[sortField];
+	const out = rows.slice();
+	if (random === 'descending') {
+		// Ties by descending transaction ID instead of ascending.
+		return out.sort((a, b) => sortKey(a) - sortKey(b) || (sortField === 'transaction_id' ? 0 : b.transactionId - a.transactionId));
+	}
+	let start = 0;
+	while (start < out.length) {
+		let end = start + 1;
+		while (end < out.length && sortKey(out[end]) === sortKey(out[start])) end++;
+		for (let i = end - 1; i > start; i--) {
+			const j = start + Math.floor(random() * (i - start + 1));
+			[out[i], out[j]] = [out[j], out[i]];
+		}
+		start = end;
+	}
+	return out;
+}
+
+/**
  * Runs a validated query and builds the response envelope.
  * @param {object} siteState internal site state from data.js
  * @param {object} query from parseEventsQuery()
- * @param {{ truncateAbove: number|null, truncated: boolean }} options
+ * @param {{ truncateAbove: number|null, truncated: boolean, pageCeiling?: number, tieRandom?: () => number }} options
+ *   `pageCeiling`: serve at most this many events per page whatever `take` asks (a capped server or
+ *   proxy; `count` is unchanged); `tieRandom`: shuffle ties of the sort order with it (see shuffleTies).
  */
 function runEventsQuery(siteState, query, options) {
-	const rows = matchingRows(siteState, query);
+	let rows = matchingRows(siteState, query);
+	if (options.tieRandom) rows = shuffleTies(rows, query.sortField, options.tieRandom);
 	let count = rows.length;
 	let truncated = Boolean(options.truncated);
 	if (options.truncateAbove !== null && options.truncateAbove !== undefined && count > options.truncateAbove) {
 		count = options.truncateAbove;
 		truncated = true;
 	}
-	const end = Math.min(count, query.skip + query.take);
+	const take = options.pageCeiling ? Math.min(query.take, options.pageCeiling) : query.take;
+	const end = Math.min(count, query.skip + take);
 	const page = query.skip < end ? rows.slice(query.skip, end) : [];
 	return {
 		charging_events: page.map(toApiEvent),
@@ -234,4 +263,5 @@ module.exports = {
 	parseIsoDateTime,
 	parseEventsQuery,
 	runEventsQuery,
+	shuffleTies,
 };

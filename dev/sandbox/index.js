@@ -20,6 +20,7 @@ const { FaultInjector } = require('./faults');
 const { startGrowth } = require('./grow');
 const { createSandboxServer } = require('./server');
 const { pushSessions } = require('./push');
+const { deriveSeed, mulberry32 } = require('./rng');
 
 const DEFAULTS = {
 	host: '127.0.0.1',
@@ -98,14 +99,26 @@ const RUNTIME_VALIDATORS = {
 	/**
 	 * A misbehaving server, for attack tests of the charging-events paging: `ignoreSkip` answers
 	 * every page as if skip were 0, `count` replaces the reported total, `endless` makes every page
-	 * full of new events (new IDs), however far the client pages.
+	 * full of new events (new IDs), however far the client pages, `pageCeiling` serves at most that
+	 * many events per page whatever `take` asks (count unchanged: a capped server or proxy), and
+	 * `unstableTies` sorts events with equal sort keys differently on every request (offset paging
+	 * then repeats some and skips others); `'flip'`: ties by ascending ID on the first page and
+	 * descending on later ones, so the same events are lost on every read.
 	 */
 	lies(value) {
 		if (value === null || value === undefined) return null;
 		if (typeof value !== 'object') throw new TypeError('lies must be null or an object');
-		checkUnknown('lies', value, ['ignoreSkip', 'count', 'endless']);
+		checkUnknown('lies', value, ['ignoreSkip', 'count', 'endless', 'pageCeiling', 'unstableTies']);
 		if (value.count !== undefined && !(typeof value.count === 'number' && value.count >= 0)) throw new TypeError('lies.count must be a number >= 0');
-		return { ignoreSkip: Boolean(value.ignoreSkip), endless: Boolean(value.endless), count: value.count };
+		if (value.pageCeiling !== undefined && !(Number.isInteger(value.pageCeiling) && value.pageCeiling >= 1)) throw new TypeError('lies.pageCeiling must be an integer >= 1');
+		if (![undefined, true, false, 'flip'].includes(value.unstableTies)) throw new TypeError("lies.unstableTies must be true, false or 'flip'");
+		return {
+			ignoreSkip: Boolean(value.ignoreSkip),
+			endless: Boolean(value.endless),
+			count: value.count,
+			pageCeiling: value.pageCeiling,
+			unstableTies: value.unstableTies === 'flip' ? 'flip' : Boolean(value.unstableTies),
+		};
 	},
 	recordLimit(value) {
 		if (value !== Infinity && !(Number.isInteger(value) && value >= 0)) {
@@ -205,6 +218,8 @@ async function startSandbox(options = {}) {
 		keyring: createKeyring(keys),
 		data,
 		faults: new FaultInjector(merged.faults),
+		// The shuffle of `lies.unstableTies`: seeded, so a run is repeatable.
+		tieRandom: mulberry32(deriveSeed(merged.seed, 'unstable-ties')),
 		requests: [],
 		stats: { requests: 0, faultsInjected: 0, byStatus: {} },
 	};

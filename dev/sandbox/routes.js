@@ -63,7 +63,8 @@ function listChargingEvents(ctx) {
 	const siteState = ctx.app.data.getSiteState(site.id);
 	if (!lies) return jsonResult(200, runEventsQuery(siteState, parsed.query, { truncateAbove, truncated }));
 	const query = lies.ignoreSkip ? { ...parsed.query, skip: 0 } : parsed.query;
-	const result = runEventsQuery(siteState, lies.endless ? { ...query, skip: 0 } : query, { truncateAbove, truncated });
+	const tieRandom = lies.unstableTies === 'flip' ? (query.skip > 0 ? 'descending' : undefined) : lies.unstableTies ? ctx.app.tieRandom : undefined;
+	const result = runEventsQuery(siteState, lies.endless ? { ...query, skip: 0 } : query, { truncateAbove, truncated, pageCeiling: lies.pageCeiling, tieRandom });
 	if (lies.endless && result.charging_events.length > 0) {
 		// As many events as asked for, every page new: IDs far above the real ones, offset by skip.
 		const template = result.charging_events[0];
