@@ -13,8 +13,10 @@
  * / 1000 with at most 3 decimals and sums of Wh are exact integers: a summary's `energy_kwh` equals
  * the sum of its events' `energy_kwh` exactly when both are compared in Wh (× 1000, rounded), or
  * rounded to 3 decimals. Durations are kept in whole milliseconds; `duration_minutes` has 2
- * decimals. Rounding is decimal (1.0005 kWh is 1001 Wh, not 1000 as 1.0005 × 1000 in floating point
- * would give), half up.
+ * decimals. Rounding is decimal, half up: inputs are scaled by moving the decimal point in their
+ * text (1.0005 kWh is 1001 Wh, not 1000 as 1.0005 × 1000 in floating point would give), outputs are
+ * integer divisions rounded exactly (divideRounded) and then divided by 100 or 1000, which gives the
+ * double nearest to the decimal value.
  */
 import type { IDataObject } from 'n8n-workflow';
 
@@ -82,9 +84,12 @@ export function shiftDecimal(value: number, places: number): number {
 	return Number(`${mantissa}e${Number(exponent) + places}`);
 }
 
-/** Rounds half up to `decimals` places in decimal (roundDecimal(1.005, 2) is 1.01). */
-export function roundDecimal(value: number, decimals: number): number {
-	return shiftDecimal(Math.round(shiftDecimal(value, decimals)), -decimals);
+/**
+ * numerator / denominator rounded half up, for integers 0 <= numerator < 2^52 and denominator >= 1:
+ * exact (no floating-point product first), so divideRounded(5, 2) is 3 and divideRounded(1800, 3600) 1.
+ */
+export function divideRounded(numerator: number, denominator: number): number {
+	return Math.floor((2 * numerator + denominator) / (2 * denominator));
 }
 
 const isNumber = (value: unknown): value is number => typeof value === 'number' && Number.isFinite(value);
@@ -115,7 +120,7 @@ export function energyKwh(event: IDataObject, energyField?: EnergyField): { kwh:
 	const candidates = energyField === undefined ? ENERGY_CANDIDATES : [{ path: energyField.path, unit: energyField.unit }];
 	for (const candidate of candidates) {
 		const wh = candidateWh(event, candidate);
-		if (wh !== undefined) return { kwh: shiftDecimal(wh, -3), wh, source: describeCandidate(candidate) };
+		if (wh !== undefined) return { kwh: wh / 1000, wh, source: describeCandidate(candidate) };
 	}
 	return undefined;
 }
@@ -180,7 +185,7 @@ export function durationMs(event: IDataObject): number | undefined {
 /** The session's length in minutes, 2 decimals (3295 s is 54.92). */
 export function durationMinutes(event: IDataObject): number | undefined {
 	const ms = durationMs(event);
-	return ms === undefined ? undefined : roundDecimal(ms / 60_000, 2);
+	return ms === undefined ? undefined : divideRounded(ms, 600) / 100;
 }
 
 /**
@@ -192,11 +197,17 @@ export function withLocalFields(event: IDataObject, timeZone: string, energyFiel
 	if (!isTimeZone(timeZone)) throw new RangeError(`Unknown time zone ${JSON.stringify(timeZone)}`);
 	const start = startMs(event);
 	const stop = stopMs(event);
-	return {
-		...event,
-		start_time_local: start === undefined ? null : toLocalIso(start, timeZone),
-		stop_time_local: stop === undefined ? null : toLocalIso(stop, timeZone),
-		energy_kwh: energyKwh(event, energyField)?.kwh ?? null,
-		duration_minutes: durationMinutes(event) ?? null,
-	};
+	// A key-by-key copy: V8 gives `{ ...event, more }` a map of its own per object, about 30 times
+	// slower at 100,000 events. An own '__proto__' key is defined, not assigned (assigning it would
+	// set the copy's prototype).
+	const copy: IDataObject = {};
+	for (const key of Object.keys(event)) {
+		if (key === '__proto__') Object.defineProperty(copy, key, { value: event[key], enumerable: true, writable: true, configurable: true });
+		else copy[key] = event[key];
+	}
+	copy.start_time_local = start === undefined ? null : toLocalIso(start, timeZone);
+	copy.stop_time_local = stop === undefined ? null : toLocalIso(stop, timeZone);
+	copy.energy_kwh = energyKwh(event, energyField)?.kwh ?? null;
+	copy.duration_minutes = durationMinutes(event) ?? null;
+	return copy;
 }

@@ -29,7 +29,7 @@
 import type { IDataObject } from 'n8n-workflow';
 
 import { toIsoUtc } from './dates';
-import { chargerId, connectorId, durationMs, energyKwh, idTag, roundDecimal, shiftDecimal, startMs, stopMs, type EnergyField } from './eventFields';
+import { chargerId, connectorId, divideRounded, durationMs, energyKwh, idTag, startMs, stopMs, type EnergyField } from './eventFields';
 import { dayWindow, localDay, localIsoWeek, localMonth, monthWindow, toLocalIso, weekWindow, type TimeWindow } from './periods';
 import { isTimeZone } from './timeZones';
 
@@ -63,7 +63,6 @@ const PERIODS: Record<PeriodKey, { key: (ms: number, timeZone: string) => string
 	month: { key: localMonth, window: monthWindow },
 };
 const isPeriodKey = (key: GroupKey): key is PeriodKey => key === 'day' || key === 'week' || key === 'month';
-const HOUR_MS = 3_600_000;
 
 /** The site an event belongs to: its ID, name, the zone its local periods use, the query window. */
 export interface SummarySite {
@@ -139,11 +138,12 @@ class Accumulator {
 		return {
 			sessions: this.sessions,
 			sessions_without_energy: this.sessions - this.withEnergy,
-			energy_kwh: this.withEnergy === 0 ? null : shiftDecimal(this.wh, -3),
-			energy_kwh_avg: this.withEnergy === 0 ? null : shiftDecimal(Math.round(this.wh / this.withEnergy), -3),
+			energy_kwh: this.withEnergy === 0 ? null : this.wh / 1000,
+			energy_kwh_avg: this.withEnergy === 0 ? null : divideRounded(this.wh, this.withEnergy) / 1000,
 			sessions_without_duration: this.sessions - this.withDuration,
-			duration_hours: this.withDuration === 0 ? null : roundDecimal(this.durationMs / HOUR_MS, 3),
-			duration_hours_avg: this.withDuration === 0 ? null : roundDecimal(this.durationMs / this.withDuration / HOUR_MS, 3),
+			// Thousandths of an hour are 3600 ms.
+			duration_hours: this.withDuration === 0 ? null : divideRounded(this.durationMs, 3600) / 1000,
+			duration_hours_avg: this.withDuration === 0 ? null : divideRounded(this.durationMs, 3600 * this.withDuration) / 1000,
 			first_start: this.firstStart === Infinity ? null : toIsoUtc(this.firstStart),
 			last_stop: this.lastStop === -Infinity ? null : toIsoUtc(this.lastStop),
 			period_start: hasPeriod ? toIsoUtc(this.periodFrom) : null,

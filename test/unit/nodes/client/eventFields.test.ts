@@ -17,7 +17,7 @@ import {
 	idTag,
 	isDotPath,
 	readPath,
-	roundDecimal,
+	divideRounded,
 	shiftDecimal,
 	startMs,
 	stopMs,
@@ -130,15 +130,19 @@ describe('decimal arithmetic', () => {
 		expect(shiftDecimal(-2.5, 1)).toBe(-25);
 	});
 
-	test('roundDecimal rounds half up in decimal', () => {
-		expect(roundDecimal(1.005, 2)).toBe(1.01);
-		expect(roundDecimal(1.2345, 3)).toBe(1.235);
-		expect(roundDecimal(1.2344, 3)).toBe(1.234);
-		expect(roundDecimal(2.5, 0)).toBe(3);
-		expect(roundDecimal(0.125, 2)).toBe(0.13);
-		expect(roundDecimal(54.916666, 2)).toBe(54.92);
-		expect(roundDecimal(1e-7, 2)).toBe(0);
-		expect(roundDecimal(0.1 + 0.2, 3)).toBe(0.3);
+	test('divideRounded divides integers rounding half up, exactly', () => {
+		expect(divideRounded(5, 2)).toBe(3);
+		expect(divideRounded(3, 2)).toBe(2);
+		expect(divideRounded(7, 2)).toBe(4);
+		expect(divideRounded(4, 3)).toBe(1);
+		expect(divideRounded(5, 3)).toBe(2);
+		expect(divideRounded(1800, 3600)).toBe(1);
+		expect(divideRounded(1799, 3600)).toBe(0);
+		expect(divideRounded(0, 7)).toBe(0);
+		expect(divideRounded(10, 1)).toBe(10);
+		// Near 2^52 a product-first rounding would be off; this is not.
+		expect(divideRounded(2 ** 51 + 1, 2)).toBe(2 ** 50 + 1);
+		expect(divideRounded(2 ** 51 - 1, 2)).toBe(2 ** 50);
 	});
 });
 
@@ -376,5 +380,25 @@ describe('withLocalFields', () => {
 
 	test('an unknown zone is a RangeError, even for an event without times', () => {
 		expect(() => withLocalFields({}, 'Mars/Base')).toThrow(new RangeError('Unknown time zone "Mars/Base"'));
+	});
+});
+
+describe('withLocalFields copies safely', () => {
+	test("an own '__proto__' key is copied as a key and does not become the copy's prototype", () => {
+		const event = JSON.parse('{"__proto__": {"polluted": true}, "start_time": "2026-01-01T00:00:00Z"}') as IDataObject;
+		const out = withLocalFields(event, 'UTC');
+		expect(Object.getPrototypeOf(out)).toBe(Object.prototype);
+		expect((out as { polluted?: unknown }).polluted).toBeUndefined();
+		expect(Object.prototype.hasOwnProperty.call(out, '__proto__')).toBe(true);
+		expect(Object.getOwnPropertyDescriptor(out, '__proto__')).toEqual({ value: { polluted: true }, enumerable: true, writable: true, configurable: true });
+		expect(Object.keys(out)).toEqual(['__proto__', 'start_time', 'start_time_local', 'stop_time_local', 'energy_kwh', 'duration_minutes']);
+		expect(({} as { polluted?: unknown }).polluted).toBeUndefined();
+	});
+
+	test('the copy keeps the key order and nested values by reference (like a spread)', () => {
+		const event = sandboxEvent();
+		const out = withLocalFields(event, 'UTC');
+		expect(Object.keys(out)).toEqual([...Object.keys(event), 'start_time_local', 'stop_time_local', 'energy_kwh', 'duration_minutes']);
+		expect(out.transaction_data).toBe(event.transaction_data);
 	});
 });
