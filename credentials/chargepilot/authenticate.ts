@@ -7,6 +7,8 @@ import {
 	FORM_CONTENT_TYPE,
 	joinUrl,
 	mediaType,
+	pathProblem,
+	repeatedHeader,
 	serializeBody,
 	withoutHeaders,
 	type UrlParts,
@@ -25,7 +27,7 @@ import { ChargePilotCredentialError } from './errors';
 import { checkRequestHeaders } from './headers';
 import { hashSecret, signWithHashedSecret } from './signature';
 import { chooseVariant, memoryKey, recordSigning, signingRecord } from './signedPathMemory';
-import { shorten } from './values';
+import { hasControlCharacter, shorten } from './values';
 
 /** What n8n may hand to `authenticate`: the current shape, or the legacy one with `uri`. */
 type AnyRequestOptions = IHttpRequestOptions & {
@@ -58,8 +60,7 @@ export function resolveBaseUrl(credentials: ICredentialDataDecryptedObject): URL
 	}
 	// Checked on the text, before the URL parser: it drops a bare "?" or "#" and turns "\\" into "/",
 	// and requests would then go to another path than the one the user sees.
-	// eslint-disable-next-line no-control-regex
-	if (/[\s\u0000-\u001f\u007f]/.test(raw)) {
+	if (/\s/.test(raw) || hasControlCharacter(raw)) {
 		throw new ChargePilotCredentialError('baseUrl', "The ChargePilot credential's Base URL contains a space, line break or control character: enter it without them");
 	}
 	if (/[?#\\]/.test(raw)) {
@@ -249,7 +250,22 @@ export function signRequestOptions(
 		);
 	}
 
-	let headers = withoutHeaders((incoming.headers ?? {}) as Record<string, unknown>, SIGNATURE_HEADERS);
+	const problem = pathProblem(url.pathname);
+	if (problem) {
+		throw new ChargePilotCredentialError(
+			'url',
+			`The ChargePilot credential does not sign a request whose path ${problem}: a gateway that decodes the path would send it, with the API key and a valid signature, to another path than ${shorten(url.pathname)}. Use the resource path itself, e.g. /sites/{id}.`,
+		);
+	}
+
+	// Every header name once: "Host" and "host" (or "X-Signature" and "x-signature") would be sent
+	// both, and the second could take effect where the first was checked.
+	const given = (incoming.headers ?? {}) as Record<string, unknown>;
+	const repeated = repeatedHeader(given);
+	if (repeated) {
+		throw new ChargePilotCredentialError('headers', `The request names the header "${shorten(repeated[0])}" twice ("${shorten(repeated[0])}" and "${shorten(repeated[1])}"): header names are case-insensitive, so only one may be given. Remove one of them.`);
+	}
+	let headers = withoutHeaders(given, SIGNATURE_HEADERS);
 	const hostHeader = findHeader(headers, 'host');
 	checkDestination(base, incoming, hostHeader === undefined ? undefined : headers[hostHeader]);
 

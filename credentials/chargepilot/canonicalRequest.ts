@@ -66,6 +66,35 @@ export function encodeQuery(qs: unknown): string {
 	return out.join('&');
 }
 
+/** Percent-escapes decoded to the characters they stand for (Latin-1 for bytes above 0x7f). */
+function percentDecoded(text: string): string {
+	return text.replace(/%([0-9a-f]{2})/gi, (_escape, hex: string) => String.fromCharCode(parseInt(hex, 16)));
+}
+
+/** A dot segment as servers read it: "." or "..", also with a ";parameter" (Tomcat's "..;"). */
+const DOT_SEGMENT = /^\.\.?(?:;.*)?$/;
+
+/**
+ * What is wrong with a request path, or undefined. A path whose percent-decoded form (decoded up to
+ * three times, as a chain of gateways may) holds a dot segment or a backslash is refused: a gateway
+ * that decodes before it resolves dot segments (nginx does) would route "/..%2f..%2fadmin" or
+ * "/sites/%2e%2e%2fadmin" to "/admin", with the key and a valid signature. A URL parser only
+ * resolves the plain forms, so these survive it.
+ */
+export function pathProblem(path: string): string | undefined {
+	let decoded = path;
+	for (let round = 0; round < 4; round++) {
+		if (decoded.includes('\\')) return round ? 'holds an encoded backslash ("%5c")' : 'holds a backslash';
+		if (decoded.split('/').some((segment) => DOT_SEGMENT.test(segment))) {
+			return round ? 'holds an encoded "." or ".." segment (e.g. "%2e%2e%2f")' : 'holds a "." or ".." segment';
+		}
+		const next = percentDecoded(decoded);
+		if (next === decoded) return undefined;
+		decoded = next;
+	}
+	return 'is percent-encoded more than three times over';
+}
+
 /** Parses the absolute URL and appends the encoded query; the hash never goes on the wire. */
 export function buildUrl(absoluteUrl: string, qs: unknown): URL {
 	if (!URL.canParse(absoluteUrl)) {
@@ -181,6 +210,19 @@ export function serializeBody(method: string, body: unknown, form?: unknown, con
 		return fromBuffer(Buffer.from(encodeQuery(body), 'utf8'), FORM_CONTENT_TYPE);
 	}
 	return fromBuffer(Buffer.from(JSON.stringify(body), 'utf8'), 'application/json');
+}
+
+/** The first header name given twice (case-insensitively), with its other spelling; or undefined. */
+export function repeatedHeader(headers: Record<string, unknown>): [string, string] | undefined {
+	const names = new Map<string, string>();
+	for (const [name, value] of Object.entries(headers)) {
+		if (value === undefined) continue;
+		const lower = name.toLowerCase();
+		const earlier = names.get(lower);
+		if (earlier !== undefined) return [earlier, name];
+		names.set(lower, name);
+	}
+	return undefined;
 }
 
 /** Finds a header name case-insensitively. */

@@ -1,7 +1,19 @@
 /**
  * Small checks on values that the signer and the nodes both need, kept in one place: a value that is
- * a plain JSON object, text that has no UTF-8 form, text cut short for an error message.
+ * a plain JSON object, text that has no UTF-8 form, text with control characters, text cut short for
+ * an error message.
  */
+
+// eslint-disable-next-line no-control-regex
+const CONTROL_CHARACTER = /[\u0000-\u001f\u007f]/;
+
+/**
+ * True when text holds a C0 control character (line breaks and tabs included) or DEL: the one rule
+ * for every value that ends up in a URL or an ID (header values allow a tab: `headerValueProblem`).
+ */
+export function hasControlCharacter(text: string): boolean {
+	return CONTROL_CHARACTER.test(text);
+}
 
 /**
  * A plain object (JSON-like: `{}`, or created without a prototype); not an array, Buffer, Date or

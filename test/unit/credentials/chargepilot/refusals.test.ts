@@ -163,6 +163,50 @@ describe('requests the signer refuses', () => {
 		expect(refusal(() => sign({ method: 'POST', url: '/x', body: { a: 1 }, headers }))).toEqual({ field, message });
 	});
 
+	describe('a header named twice, in any case: refused, for both request shapes (before: the second Host went out next to the key)', () => {
+		const twice = (first: string, second: string) =>
+			`The request names the header "${first}" twice ("${first}" and "${second}"): header names are case-insensitive, so only one may be given. Remove one of them.`;
+		test.each([
+			[{ Host: '127.0.0.1:8787', host: 'evil.example' }, 'Host', 'host'],
+			[{ host: '127.0.0.1:8787', HOST: 'evil.example' }, 'host', 'HOST'],
+			[{ HoSt: '127.0.0.1:8787', hOsT: 'evil.example' }, 'HoSt', 'hOsT'],
+			[{ 'x-signature': 'a', 'X-Signature': 'b' }, 'x-signature', 'X-Signature'],
+			[{ 'X-Api-Key': 'k', 'x-api-key': 'other' }, 'X-Api-Key', 'x-api-key'],
+			[{ 'x-req-timestamp': '1', 'X-REQ-TIMESTAMP': '2' }, 'x-req-timestamp', 'X-REQ-TIMESTAMP'],
+			[{ 'Content-Type': 'application/json', 'content-type': 'text/plain' }, 'Content-Type', 'content-type'],
+			[{ 'X-Custom': 'a', 'x-custom': 'b' }, 'X-Custom', 'x-custom'],
+		])('%j', (headers, first, second) => {
+			const expected = { field: 'headers', message: twice(first, second) };
+			expect(refusal(() => sign({ method: 'POST', url: '/x', body: { a: 1 }, headers }))).toEqual(expected);
+			expect(refusal(() => sign({ method: 'POST', uri: `${BASE}/x`, body: { a: 1 }, headers }))).toEqual(expected);
+		});
+
+		test('an undefined value is no header (n8n drops it)', () => {
+			const signed = sign({ url: '/x', headers: { Host: undefined, host: '127.0.0.1:8787' } });
+			expect(signed.headers).toMatchObject({ host: '127.0.0.1:8787' });
+		});
+
+		test("the credential's own output, signed again after a 401, is not a repeat", () => {
+			const once = sign({ url: '/x', headers: { 'X-Custom': 'a' } });
+			expect(() => sign(once as unknown as Record<string, unknown>)).not.toThrow();
+		});
+	});
+
+	test.each([
+		['/..%2f..%2fadmin', 'holds an encoded "." or ".." segment (e.g. "%2e%2e%2f")', '/rest/v1/..%2f..%2fadmin'],
+		['/sites/%2e%2e%2f%2e%2e%2fadmin', 'holds an encoded "." or ".." segment (e.g. "%2e%2e%2f")', '/rest/v1/sites/%2e%2e%2f%2e%2e%2fadmin'],
+		['/..%5c..%5cinternal', 'holds an encoded backslash ("%5c")', '/rest/v1/..%5c..%5cinternal'],
+		['/sites/..;/metrics', 'holds a "." or ".." segment', '/rest/v1/sites/..;/metrics'],
+	])('a path whose decoded form leaves its place: %s (url and uri shape)', (path, problem, pathname) => {
+		const message = `The ChargePilot credential does not sign a request whose path ${problem}: a gateway that decodes the path would send it, with the API key and a valid signature, to another path than ${pathname}. Use the resource path itself, e.g. /sites/{id}.`;
+		expect(refusal(() => sign({ url: path }))).toEqual({ field: 'url', message });
+		expect(refusal(() => sign({ uri: `${BASE}${path}` }))).toEqual({ field: 'url', message });
+	});
+
+	test('an encoded slash that decodes to no dot segment is signed (an ID may hold "%2F" in the query)', () => {
+		expect(sign({ url: '/sites/a%2Fb', qs: { q: '../x' } }).url).toBe(`${BASE}/sites/a%2Fb?q=..%2Fx`);
+	});
+
 	test('header names are quoted cut to 60 characters', () => {
 		const name = `${'x'.repeat(70)} y`;
 		expect(refusal(() => sign({ url: '/x', headers: { [name]: 'v' } })).message).toBe(`"${'x'.repeat(60)}" is not a valid header name`);
