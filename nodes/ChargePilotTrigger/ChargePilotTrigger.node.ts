@@ -9,9 +9,10 @@ import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 
 import { CREDENTIAL_TYPE } from '../../credentials/chargepilot';
 import { toIsoUtc } from '../client/dates';
-import { fetchOffsetPages } from '../client/paging';
+import { collectChargingEvents } from '../client/chargingEvents';
+import type { Window } from '../client/paging';
 import { searchSites, siteLocator } from '../client/siteLocator';
-import { listFromResponse, pathSegmentProblem, sitePath } from '../client/sites';
+import { listFromResponse, siteIdProblem } from '../client/sites';
 import { apiRequest } from '../client/transport';
 import { advance, byStartThenId, eventStart, readState, windowFor, writeState } from './pollState';
 
@@ -20,50 +21,36 @@ const DAY = 24 * HOUR;
 /** Default Look-Back: a week, so sessions that run for days (depots) are still emitted when they end. */
 export const DEFAULT_LOOKBACK_HOURS = 168;
 export const MAX_LOOKBACK_HOURS = 720;
-/** A truncated window is split in halves down to this size before giving up. */
-const MIN_SPLIT_MS = 60_000;
 /** Most sites one poll reads: a server listing more is refused rather than polled without end. */
 export const MAX_SITES = 1000;
 /** An emitted session that started this share of Look-Back before it appeared gets a warning. */
 const LOOKBACK_WARNING_SHARE = 0.75;
 
-type Window = { from: number; to: number };
-
-/** Every event of a site in [from, to), splitting the window while ChargePilot truncates it. */
-async function eventsIn(context: IPollFunctions, siteId: string, window: Window, depth = 0): Promise<IDataObject[]> {
+/**
+ * Every event of a site in [from, to): read through the shared paging mechanism, which reads a
+ * window again in parts when ChargePilot truncates it, caps its pages or sorts unstably. What it
+ * cannot complete fails the poll: the position stays where it was, so the next poll tries again and
+ * no session is skipped.
+ */
+async function eventsIn(context: IPollFunctions, siteId: string, window: Window): Promise<IDataObject[]> {
 	if (window.to <= window.from) return [];
-	const result = await fetchOffsetPages.call(
+	const result = await collectChargingEvents.call(
 		context,
-		{
-			method: 'GET',
-			path: sitePath('/charging-events/site', siteId),
-			qs: { from: toIsoUtc(window.from), to: toIsoUtc(window.to), sort_field: 'start_time', sort_order: 'asc' },
-		},
-		'charging_events',
-		{ max: Infinity },
+		{ siteId, window, qs: { sort_field: 'start_time', sort_order: 'asc' } },
+		{ limit: Infinity },
 	);
-	if (result.inconsistency) {
-		// Stopping here would let the position move past events the server did not deliver.
-		throw new NodeOperationError(context.getNode(), `ChargePilot's answers for site ${siteId} contradict each other: ${result.inconsistency}`, {
-			description: 'The trigger does not move its position past events it could not read, so this poll emits nothing. It tries again at the next poll.',
+	if (result.incomplete) {
+		throw new NodeOperationError(context.getNode(), `ChargePilot did not deliver every charging event of site ${siteId} between ${toIsoUtc(window.from)} and ${toIsoUtc(window.to)}: ${result.incomplete}`, {
+			description: 'The trigger does not move its position past events it could not read, so this poll emits nothing and the next poll tries again. If this repeats, ChargePilot truncates or reorders its answers for this site: tell The Mobility House.',
 		});
 	}
-	if (!result.truncated) return result.items;
-	if (window.to - window.from <= MIN_SPLIT_MS || depth >= 12) {
-		throw new NodeOperationError(context.getNode(), `ChargePilot truncates the charging events of site ${siteId} even for a one-minute window`, {
-			description: 'The trigger cannot read every event, so it stops instead of skipping some. Use the ChargePilot node with a narrower window.',
-		});
-	}
-	const middle = window.from + Math.floor((window.to - window.from) / 2);
-	const first = await eventsIn(context, siteId, { from: window.from, to: middle }, depth + 1);
-	const second = await eventsIn(context, siteId, { from: middle, to: window.to }, depth + 1);
-	return [...first, ...second];
+	return result.items;
 }
 
-/** A site ID from the parameter or from ChargePilot, checked: it becomes a path segment. */
+/** A site ID from the parameter or from ChargePilot, checked by the same rule as the node's. */
 function checkedSiteId(context: IPollFunctions, raw: unknown, from: string): string {
 	const id = typeof raw === 'string' || typeof raw === 'number' ? String(raw).trim() : '';
-	const problem = id ? pathSegmentProblem(id) : 'is empty';
+	const problem = siteIdProblem(id);
 	if (problem) {
 		throw new NodeOperationError(context.getNode(), `${from} gave a site whose ID ${problem}`, {
 			description: from === 'Site' ? 'Pick a site from the list.' : 'ChargePilot listed a site that cannot be read; nothing was emitted. Poll One Site instead, or report it to The Mobility House.',

@@ -1,6 +1,6 @@
 import type { IDataObject } from 'n8n-workflow';
 
-import { hasLoneSurrogate, isPlainObject } from '../../credentials/chargepilot';
+import { hasControlCharacter, hasLoneSurrogate, isPlainObject, shorten } from '../../credentials/chargepilot';
 
 /**
  * The public guide does not show the list envelopes, so accept a bare array or an object that
@@ -59,20 +59,33 @@ export function simplifySite(site: IDataObject): IDataObject {
 	};
 }
 
+/** Site IDs are short; anything longer is not an ID (and would make a long request target). */
+export const MAX_SITE_ID_LENGTH = 200;
+
 /**
- * Why a value cannot be one path segment, or undefined. "." and ".." are dot segments: the URL
- * parser would resolve them (Site → Get with ID "." would read the site list); encoding does not
- * help, as "%2e" counts as a dot too. A lone surrogate has no URL encoding.
+ * Why a value cannot be a site ID (one path segment of `/sites/{id}`), or undefined: the one rule
+ * for a site ID from any source (the node's Site parameter, an AI model's `$fromAI()`, the polling
+ * trigger's parameter, a site ChargePilot lists).
+ * - empty; control characters (line breaks, tabs); longer than MAX_SITE_ID_LENGTH;
+ * - "." and "..": dot segments the URL parser would resolve (Site → Get with ID "." would read the
+ *   site list); encoding does not help, as "%2e" counts as a dot too;
+ * - "/" or "\\": encoded as %2F / %5C they stay in the segment, but a gateway that decodes before
+ *   routing would read a path (".." + "/admin" reaches /admin with a valid signature);
+ * - a lone surrogate, which has no URL encoding.
  */
-export function pathSegmentProblem(value: string): string | undefined {
+export function siteIdProblem(value: string): string | undefined {
+	if (value === '') return 'is empty';
+	if (hasControlCharacter(value)) return 'contains a line break or control character';
+	if (value.length > MAX_SITE_ID_LENGTH) return `is ${value.length} characters long`;
 	if (value === '.' || value === '..') return `"${value}" is a dot segment, not an ID`;
+	if (/[/\\]/.test(value)) return `"${shorten(value)}" contains "/" or "\\", which an ID cannot hold`;
 	if (hasLoneSurrogate(value)) return 'contains half of a character (a lone UTF-16 surrogate)';
 	return undefined;
 }
 
 /** `/sites/{id}`: the ID as one encoded path segment. Throws for a value that cannot be one. */
 export function sitePath(prefix: string, siteId: string): string {
-	const problem = pathSegmentProblem(siteId);
+	const problem = siteIdProblem(siteId);
 	if (problem) throw new Error(`Cannot build ${prefix}/{id}: the ID ${problem}`);
 	return `${prefix}/${encodeURIComponent(siteId)}`;
 }

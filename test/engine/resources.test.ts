@@ -42,9 +42,9 @@ describe('Site', () => {
 	test('Get by ID and from the list give the site; the ID is one encoded path segment', async () => {
 		const fromList = await runNode({ parameters: { resource: 'site', operation: 'get', siteId: byList(MAIN), simplify: false }, credentials: creds() });
 		expect(fromList.items[0].json).toEqual(sandbox().sites.find((s) => s.id === MAIN));
-		const weird = await runNode({ parameters: { resource: 'site', operation: 'get', siteId: byId('a/b?c') }, credentials: creds() });
+		const weird = await runNode({ parameters: { resource: 'site', operation: 'get', siteId: byId('a?c#d e') }, credentials: creds() });
 		expect(weird.error?.message).toMatch(/404/);
-		expect(sandbox().requests.map((r) => r.target)).toEqual([`/rest/v1/sites/${MAIN}`, '/rest/v1/sites/a%2Fb%3Fc']);
+		expect(sandbox().requests.map((r) => r.target)).toEqual([`/rest/v1/sites/${MAIN}`, '/rest/v1/sites/a%3Fc%23d%20e']);
 	});
 
 	test('Get simplifies by default: the same summary fields as Get Many gives for that site', async () => {
@@ -126,19 +126,33 @@ describe('Charging Event → Get Many', () => {
 		expect(items.length).toBeGreaterThan(50);
 	});
 
-	test('a truncated result is flagged on every event and warned about, not dropped silently', async () => {
+	test('a truncated answer is read again in parts: every event, in order, and a note that says so', async () => {
+		const expected = eventsBetween(from, to);
 		sandbox().configure({ truncateAbove: 1200 });
 		const { items, error, hints } = await runNode({ parameters: { ...base, returnAll: true }, credentials: creds() });
 		expect(error).toBeUndefined();
-		expect(items).toHaveLength(1200);
-		expect(items.every((i) => i.json._truncated === true)).toBe(true);
-		expect(JSON.stringify(hints)).toMatch(/truncated.*Narrow the From\/To window/);
+		expect(items.map((i) => i.json.transaction_id)).toEqual(expected.map((e) => e.transaction_id));
+		expect(items.some((i) => '_truncated' in i.json || '_incomplete' in i.json)).toBe(false);
+		expect(JSON.stringify(hints)).toMatch(/first answer for site site-berlin-depot .* was incomplete \(ChargePilot marked the answer as truncated \(count 1200\); read again in \d+ parts, complete\): every event was read/);
+		expect(sandbox().requests.every((r) => r.auth.ok)).toBe(true);
 	});
 
-	test('Fail When Truncated turns the warning into an error', async () => {
+	test('an answer that stays truncated however small the window: what arrived, each event flagged, and a warning', async () => {
+		sandbox().configure({ truncated: true });
+		const { items, error, hints } = await runNode({ parameters: { ...base, returnAll: true }, credentials: creds() });
+		expect(error).toBeUndefined();
+		expect(new Set(items.map((i) => i.json.transaction_id)).size).toBe(items.length);
+		expect(items.length).toBeGreaterThan(0);
+		expect(items.every((i) => i.json._truncated === true && i.json._incomplete === true)).toBe(true);
+		expect(JSON.stringify(hints)).toMatch(/did not deliver every charging event.*truncated.*Narrow the From\/To window/);
+		expect(sandbox().requests.length).toBeLessThanOrEqual(7 + 64 + 7);
+	});
+
+	test('Fail When Incomplete (failOnTruncated) turns the warning into an error', async () => {
 		sandbox().configure({ truncated: true });
 		const { error } = await runNode({ parameters: { ...base, returnAll: true, options: { failOnTruncated: true } }, credentials: creds() });
-		expect(error?.message).toMatch(/truncated/);
+		expect(error?.message).toMatch(/did not deliver every charging event.*truncated/);
+		expect(error?.description).toMatch(/Fail When Incomplete/);
 	});
 
 	test('an unknown site gives ChargePilot\'s 404 with a hint', async () => {

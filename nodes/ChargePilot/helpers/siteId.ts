@@ -1,6 +1,6 @@
 import type { IExecuteFunctions } from 'n8n-workflow';
 
-import { pathSegmentProblem } from '../../client/sites';
+import { siteIdProblem } from '../../client/sites';
 import { itemParameter, runNode } from './parameters';
 import { inputError } from './validation';
 
@@ -15,14 +15,7 @@ export function siteIdParameter(context: IExecuteFunctions, itemIndex: number): 
 	if (!value) {
 		throw inputError(node, itemIndex, 'Site', 'no site is selected', 'Pick a site from the list, or enter its ID (Site → Get Many lists them).');
 	}
-	// eslint-disable-next-line no-control-regex
-	if (/[\u0000-\u001f\u007f]/.test(value)) {
-		throw inputError(node, itemIndex, 'Site', 'the ID contains a line break or control character', 'Enter the site ID without line breaks (an expression may have added them).');
-	}
-	if (value.length > 200) {
-		throw inputError(node, itemIndex, 'Site', `the ID is ${value.length} characters long`, 'Site IDs are short; pick the site from the list.');
-	}
-	const problem = pathSegmentProblem(value);
-	if (problem) throw inputError(node, itemIndex, 'Site', `the ID ${problem}`, 'Pick the site from the list, or enter its ID as Site → Get Many shows it.');
+	const problem = siteIdProblem(value);
+	if (problem) throw inputError(node, itemIndex, 'Site', `the ID ${problem}`, 'Pick the site from the list, or enter its ID as Site → Get Many shows it (an expression may have added characters).');
 	return value;
 }

@@ -1,7 +1,20 @@
 import type { IDataObject, INode } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { encodeQuery, hasLoneSurrogate, HEADER_NAME, headerValueProblem, isFramingHeader, isPlainObject, shorten } from '../../../credentials/chargepilot';
+import {
+	encodeQuery,
+	hasControlCharacter,
+	hasLoneSurrogate,
+	HEADER_NAME,
+	headerValueProblem,
+	isFramingHeader,
+	isPlainObject,
+	pathProblem,
+	shorten,
+	SIGNATURE_HEADERS,
+} from '../../../credentials/chargepilot';
+import { parseDateTime } from '../../client/dates';
+import { DEFAULT_MAX_EVENTS, MAX_EVENTS_LIMIT, MAX_PAGE_SIZE } from '../../client/paging';
 
 /**
  * Input checks that run before anything is sent. Each error names the parameter and the item, and
@@ -15,10 +28,8 @@ export function inputError(node: INode, itemIndex: number, field: string, proble
 	});
 }
 
-// eslint-disable-next-line no-control-regex
-const CONTROL_CHARS = /[\u0000-\u001f\u007f]/;
-/** Headers the credential sets on every request; a user value would be replaced anyway. */
-const RESERVED_HEADERS = new Set(['x-api-key', 'x-req-timestamp', 'x-signature', 'host', 'content-length']);
+/** Headers the credential sets on every request (a user value would be replaced), and those the request itself sets. */
+const RESERVED_HEADERS = new Set([...SIGNATURE_HEADERS, 'host', 'content-length']);
 /** Servers and proxies commonly refuse request lines beyond 8 KB: the limit on the encoded request target. */
 export const MAX_TARGET_LENGTH = 8000;
 
@@ -36,7 +47,7 @@ export function validatePath(node: INode, itemIndex: number, raw: unknown, field
 	if (hasLoneSurrogate(path)) {
 		throw inputError(node, itemIndex, field, 'contains half of a character (a lone UTF-16 surrogate)', LONE_SURROGATE_FIX);
 	}
-	if (CONTROL_CHARS.test(path)) {
+	if (hasControlCharacter(path)) {
 		throw inputError(node, itemIndex, field, 'contains a line break or another control character', 'Remove line breaks and tabs from the path (an expression may have added them).');
 	}
 	if (/^[a-z][a-z\d+\-.]*:/i.test(path)) {
@@ -51,6 +62,11 @@ export function validatePath(node: INode, itemIndex: number, raw: unknown, field
 	const pathPart = path.split('?')[0];
 	if (pathPart.split(/[/\\]/).some((segment) => segment === '.' || segment === '..' || /^%2e(%2e)?$/i.test(segment) || /^\.%2e$|^%2e\.$/i.test(segment))) {
 		throw inputError(node, itemIndex, field, 'contains a "." or ".." segment', 'Use the resource path itself, e.g. /sites/abc, without dot segments.');
+	}
+	// The credential refuses the same (for every caller); checked here to name the item.
+	const problem = pathProblem(pathPart);
+	if (problem) {
+		throw inputError(node, itemIndex, field, `the path ${problem}`, 'A gateway that decodes the path would send the request to another path. Use the resource path itself, e.g. /sites/abc; encode "/" and "\\" inside a value only in the query.');
 	}
 	return path.startsWith('/') ? path : `/${path}`;
 }
@@ -95,7 +111,7 @@ export function validateQueryObject(node: INode, itemIndex: number, value: unkno
 		if (name === '') throw inputError(node, itemIndex, field, 'has a parameter with an empty name', 'Give every query parameter a name.');
 		refuseProtoName(node, itemIndex, field, name, 'parameter');
 		const strings = (Array.isArray(entry) ? entry : [entry]).filter((part): part is string => typeof part === 'string');
-		if (CONTROL_CHARS.test(name) || strings.some((part) => CONTROL_CHARS.test(part))) {
+		if (hasControlCharacter(name) || strings.some(hasControlCharacter)) {
 			throw inputError(node, itemIndex, field, `parameter "${shorten(name)}" contains a control character`, 'Remove line breaks and tabs from query names and values.');
 		}
 		if (hasLoneSurrogate(name) || containsLoneSurrogate(entry)) {
@@ -114,7 +130,7 @@ export function queryFromPairs(node: INode, itemIndex: number, pairs: Array<{ na
 			throw inputError(node, itemIndex, field, `parameter ${position + 1} has no name`, 'Give every query parameter a name, or remove the empty row.');
 		}
 		const value = pair.value === undefined || pair.value === null ? '' : String(pair.value);
-		if (CONTROL_CHARS.test(name) || CONTROL_CHARS.test(value)) {
+		if (hasControlCharacter(name) || hasControlCharacter(value)) {
 			throw inputError(node, itemIndex, field, `parameter "${shorten(name)}" contains a line break or control character`, 'Remove line breaks and tabs from query names and values.');
 		}
 		if (hasLoneSurrogate(name) || hasLoneSurrogate(value)) {
@@ -136,12 +152,18 @@ export function queryFromPairs(node: INode, itemIndex: number, pairs: Array<{ na
  */
 export function headersFromPairs(node: INode, itemIndex: number, pairs: Array<{ name?: unknown; value?: unknown }>): IDataObject {
 	const headers: IDataObject = {};
+	const names = new Map<string, string>();
 	pairs.forEach((pair, position) => {
 		const name = typeof pair.name === 'string' ? pair.name.trim() : '';
 		if (!HEADER_NAME.test(name)) {
 			throw inputError(node, itemIndex, 'Headers', name ? `"${shorten(name)}" is not a valid header name` : `header ${position + 1} has no name`, 'Header names use letters, digits and - _ . only, e.g. X-Request-Id');
 		}
 		refuseProtoName(node, itemIndex, 'Headers', name, 'header');
+		const earlier = names.get(name.toLowerCase());
+		if (earlier !== undefined) {
+			throw inputError(node, itemIndex, 'Headers', `"${shorten(name)}" is given twice${earlier === name ? '' : ` (also as "${shorten(earlier)}")`}`, 'Header names are case-insensitive: give each header once, with all its value in one row.');
+		}
+		names.set(name.toLowerCase(), name);
 		if (RESERVED_HEADERS.has(name.toLowerCase())) {
 			throw inputError(node, itemIndex, 'Headers', `"${name}" is set by the node itself`, 'Remove it: the credential adds the signature headers, and Host/Content-Length come from the request.');
 		}
@@ -187,4 +209,80 @@ export function limitParameter(node: INode, itemIndex: number, raw: unknown): nu
 		throw inputError(node, itemIndex, 'Limit', `must be a whole number of at least 1, got ${got}`, 'Set Limit to 1 or more, or switch on Return All.');
 	}
 	return value;
+}
+
+/** The longest Search Text ChargePilot accepts. */
+export const MAX_SEARCH_TEXT = 100;
+/** Sort fields the public guide's examples use; an expression may name another snake_case field. */
+export const SORT_FIELDS = ['transaction_id', 'occurrence_time', 'start_time', 'stop_time', 'duration'];
+
+/**
+ * A date-time parameter (From, To) as epoch milliseconds. Text without an offset is read in
+ * `timeZone` (the workflow's); a date that does not exist is refused, with or without an offset.
+ */
+export function dateTimeValue(node: INode, itemIndex: number, label: string, raw: unknown, timeZone: string): number {
+	if (raw === '' || raw === undefined || raw === null) {
+		throw inputError(node, itemIndex, label, 'is empty', `Set ${label} to a date and time, e.g. 2026-01-01T00:00:00Z.`);
+	}
+	const ms = parseDateTime(raw, timeZone);
+	if (ms === undefined) {
+		throw inputError(node, itemIndex, label, `${JSON.stringify(raw)} is not a valid date and time`, 'Use ISO 8601, e.g. 2026-01-01T00:00:00Z, or pick a date in the field.');
+	}
+	return ms;
+}
+
+/** What the Options of a charging-events read say, checked: the query and the paging limits. */
+export interface EventReadOptions {
+	/** search_text, sort_field, sort_order as sent (after from/to). */
+	qs: IDataObject;
+	sortField: string;
+	sortOrder: 'asc' | 'desc';
+	pageSize: number;
+	/** The Max Events ceiling of Return All. */
+	maxEvents: number;
+	/** Fail When Incomplete (internal name failOnTruncated). */
+	failOnIncomplete: boolean;
+}
+
+/** The Options collection of Charging Event → Get Many, checked; nothing is sent when it is wrong. */
+export function eventReadOptions(node: INode, itemIndex: number, options: IDataObject): EventReadOptions {
+	const qs: IDataObject = {};
+	if (options.searchText !== undefined && typeof options.searchText !== 'string') {
+		throw inputError(node, itemIndex, 'Search Text', `must be text, got ${typeof options.searchText}`, 'Enter the text to search for.');
+	}
+	const searchText = typeof options.searchText === 'string' ? options.searchText.trim() : '';
+	if (hasControlCharacter(searchText)) {
+		throw inputError(node, itemIndex, 'Search Text', 'contains a line break or control character', 'Remove line breaks and tabs from the search text.');
+	}
+	if (searchText.length > MAX_SEARCH_TEXT) {
+		throw inputError(node, itemIndex, 'Search Text', `has ${searchText.length} characters; ChargePilot allows at most ${MAX_SEARCH_TEXT}`, 'Shorten the search text.');
+	}
+	if (searchText) qs.search_text = searchText;
+	let sortField = 'start_time';
+	if (options.sortField !== undefined) {
+		// The public guide's list of sort fields is not fully known: accept the listed ones and, from
+		// an expression, any other field name ChargePilot may document.
+		if (typeof options.sortField !== 'string' || !/^[a-z][a-z0-9_]{0,63}$/.test(options.sortField)) {
+			throw inputError(node, itemIndex, 'Sort Field', `${JSON.stringify(options.sortField)} is not a field name`, `Choose one of: ${SORT_FIELDS.join(', ')}, or give a snake_case field name.`);
+		}
+		sortField = options.sortField;
+		qs.sort_field = sortField;
+	}
+	let sortOrder: 'asc' | 'desc' = 'asc';
+	if (options.sortOrder !== undefined) {
+		if (options.sortOrder !== 'asc' && options.sortOrder !== 'desc') {
+			throw inputError(node, itemIndex, 'Sort Order', `"${String(options.sortOrder)}" is not supported`, 'Choose asc or desc.');
+		}
+		sortOrder = options.sortOrder;
+		qs.sort_order = sortOrder;
+	}
+	const pageSize = options.pageSize === undefined ? MAX_PAGE_SIZE : Number(options.pageSize);
+	if (!Number.isInteger(pageSize) || pageSize < 1 || pageSize > MAX_PAGE_SIZE) {
+		throw inputError(node, itemIndex, 'Page Size', `must be a whole number from 1 to ${MAX_PAGE_SIZE}, got ${JSON.stringify(options.pageSize)}`, `Set Page Size between 1 and ${MAX_PAGE_SIZE}.`);
+	}
+	const maxEvents = options.maxEvents === undefined ? DEFAULT_MAX_EVENTS : Number(options.maxEvents);
+	if (!Number.isInteger(maxEvents) || maxEvents < 1 || maxEvents > MAX_EVENTS_LIMIT) {
+		throw inputError(node, itemIndex, 'Max Events', `must be a whole number from 1 to ${MAX_EVENTS_LIMIT}, got ${JSON.stringify(options.maxEvents)}`, `Set Max Events between 1 and ${MAX_EVENTS_LIMIT}.`);
+	}
+	return { qs, sortField, sortOrder, pageSize, maxEvents, failOnIncomplete: options.failOnTruncated === true };
 }

@@ -88,6 +88,21 @@ describe('headersFromPairs', () => {
 		expect(() => headersFromPairs(node, 2, [pair])).toThrow(message);
 	});
 
+	test.each([
+		[[{ name: 'X-A', value: '1' }, { name: 'x-a', value: '2' }], 'Headers (item 1): "x-a" is given twice (also as "X-A")'],
+		[[{ name: 'X-A', value: '1' }, { name: 'X-A', value: '2' }], 'Headers (item 1): "X-A" is given twice'],
+		[[{ name: 'Accept', value: '1' }, { name: 'X-B', value: '2' }, { name: ' ACCEPT ', value: '3' }], 'Headers (item 1): "ACCEPT" is given twice (also as "Accept")'],
+	])('a header given twice, in any case, is refused (before: the last one silently won) %#', (pairs, message) => {
+		let error: Error | undefined;
+		try {
+			headersFromPairs(node, 1, pairs);
+		} catch (caught) {
+			error = caught as Error;
+		}
+		expect(error?.message).toBe(message);
+		expect((error as NodeOperationError | undefined)?.description).toBe('Header names are case-insensitive: give each header once, with all its value in one row.');
+	});
+
 	test('a tab inside a value is allowed', () => {
 		expect(headersFromPairs(node, 0, [{ name: 'X-A', value: 'a\tb' }])).toEqual({ 'X-A': 'a\tb' });
 	});
@@ -245,10 +260,31 @@ describe('validatePath: the edges of each pattern', () => {
 	test.each([
 		['/a//b', '/a//b'],
 		['a//', '/a//'],
-		['a\\', '/a\\'],
-		['/a/\\', '/a/\\'],
-	])('%j has "//" or "\\" only later: a path', (raw, expected) => {
+	])('%j has "//" only later: a path', (raw, expected) => {
 		expect(validatePath(node, 0, raw)).toBe(expected);
+	});
+
+	test.each(['a\\', '/a/\\', '/sites\\x'])('%j holds a backslash later: refused (a gateway may read it as "/")', (raw) => {
+		expect(failure(() => validatePath(node, 0, raw)).message).toBe('Path (item 0): the path holds a backslash');
+	});
+
+	test.each([
+		['/..%2f..%2fadmin', 'holds an encoded "." or ".." segment (e.g. "%2e%2e%2f")'],
+		['/sites/%2e%2e%2f%2e%2e%2fadmin', 'holds an encoded "." or ".." segment (e.g. "%2e%2e%2f")'],
+		['/sites/..%2Fadmin', 'holds an encoded "." or ".." segment (e.g. "%2e%2e%2f")'],
+		['/..%5c..%5cinternal', 'holds an encoded backslash ("%5c")'],
+		['/sites/x%5Cy', 'holds an encoded backslash ("%5c")'],
+		['/sites/%252e%252e%252fadmin', 'holds an encoded "." or ".." segment (e.g. "%2e%2e%2f")'],
+		['/sites/..;/admin', 'holds a "." or ".." segment'],
+		['/sites/%2e%2e;x/admin', 'holds an encoded "." or ".." segment (e.g. "%2e%2e%2f")'],
+	])('%j: the decoded path leaves its place, refused', (raw, problem) => {
+		const error = failure(() => validatePath(node, 2, raw));
+		expect(error.message).toBe(`Path (item 2): the path ${problem}`);
+		expect(error.description).toBe('A gateway that decodes the path would send the request to another path. Use the resource path itself, e.g. /sites/abc; encode "/" and "\\" inside a value only in the query.');
+	});
+
+	test.each(['/sites/a%2fb', '/echo/100%25', '/echo/%2e%2e%2e', '/sites/x?q=..%2f..%2f', '/sites/..x/y', '/echo/%252541'])('%j decodes to no dot segment and no backslash: a path', (raw) => {
+		expect(validatePath(node, 0, raw)).toBe(raw);
 	});
 
 	test.each(['#', '/a#', '/a?q=#x'])('%j holds "#"', (raw) => {
