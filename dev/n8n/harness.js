@@ -16,7 +16,7 @@ const INSTALL_SCRIPT = path.join(__dirname, 'harness', 'install.sh');
 /**
  * Installs the harness of an n8n line (2 or 1) when it is missing or stale and says where it is:
  * { line, dir, bin, n8n }. The first run takes minutes: install.sh prints a line per step (and a
- * progress line every half minute) to stderr; npm's and the compiler's output go to its log file,
+ * progress line every minute) to stderr; npm's and the compiler's output go to its log file,
  * whose path it prints, and whose last lines it prints when a step fails.
  */
 async function ensureHarness(line, { processes = defaultProcesses } = {}) {

@@ -19,7 +19,7 @@
 # agrees with the runtime (no EBADENGINE warnings); line 1 on the system Node 20.
 #
 # stdout: exactly one line, the absolute path of the harness folder. stderr: one line per step with
-# its time, a progress line every ~30 s while a step runs, and the path of the log file that gets
+# its time, a progress line every minute while a step runs, and the path of the log file that gets
 # npm's and the compiler's output (N8N_HARNESS_LOG, default: the temp folder). On a failure: the
 # log's last lines, its path, exit code != 0.
 #
@@ -111,12 +111,13 @@ mkdir -p -- "$(dirname -- "$logf")"
 : >"$logf" || die "cannot write the log file $logf"
 
 # Runs a step's command with its output in the log file (and on stderr with --verbose); prints
-# "<progress>, <n> s" every 30 s (N8N_HARNESS_TICK) while it runs: `progress_cmd` says what
-# (a function's name; "": only the time). Returns the command's exit code.
-tick="${N8N_HARNESS_TICK:-30}"
+# "<progress>, <n> s" while it runs, after 60 s (N8N_HARNESS_TICK), then at growing intervals (+30 s
+# each: at 60, 150, 270, 420, 600 s, ...; a slow machine gets a few more lines, not dozens):
+# `progress_cmd` says what (a function's name; "": only the time). Returns the command's exit code.
+tick="${N8N_HARNESS_TICK:-60}"
 run_step() {
   local progress_cmd=$1; shift
-  local started=$SECONDS next=$((SECONDS + tick)) pid rc=0 what
+  local started=$SECONDS interval=$tick next=$((SECONDS + tick)) pid rc=0 what
   printf '\n===== %s: %s\n' "$(date -u +%FT%TZ)" "$*" >>"$logf"
   step_from=$(stat -c %s "$logf")
   if [[ "$verbose" == 1 ]]; then
@@ -133,7 +134,8 @@ run_step() {
       what=""
       [[ -n "$progress_cmd" ]] && what=$($progress_cmd 2>/dev/null || true)
       say "    ${what:+$what, }$((SECONDS - started)) s"
-      next=$((SECONDS + tick))
+      interval=$((interval + (tick + 1) / 2))
+      next=$((SECONDS + interval))
     fi
   done
   wait "$pid" || rc=$?
@@ -148,7 +150,10 @@ fail_step() {
   local what=$1 hint=${2:-}
   {
     printf '[%s] ERROR: n8n-%s: %s. The last lines of its output:\n' "$prog" "$line" "$what"
-    tail -c "+$((step_from + 1))" "$logf" | grep -v '^[[:space:]]*$' | tail -n "${N8N_HARNESS_TAIL:-25}" | sed 's/^/    /'
+    # (without node-gyp's argument list and stack frames and Node's deprecation notes)
+    tail -c "+$((step_from + 1))" "$logf" | grep -v '^[[:space:]]*$' \
+      | grep -vE '^gyp info spawn args|^gyp ERR! stack +at |DeprecationWarning|--trace-deprecation' \
+      | tail -n "${N8N_HARNESS_TAIL:-20}" | sed 's/^/    /'
     printf '[%s] the whole output: %s\n' "$prog" "$logf"
     if [[ -n "$hint" ]]; then printf '[%s] %s\n' "$prog" "$hint"; fi
   } >&2
@@ -159,6 +164,13 @@ packages_in_place() {
   local counts
   counts=$(node "$script_dir/progress.js" "$dir") || return 1
   printf '%s of %s packages in place' "${counts% *}" "${counts#* }"
+}
+# npm ci first resolves every package of the lockfile (the lockfiles have no tarball addresses:
+# npm reads each package's metadata, from its cache or the registry), then unpacks them.
+npm_ci_progress() {
+  local text
+  text=$(packages_in_place) || return 1
+  if [[ "$text" == "0 of "* ]]; then printf 'resolving the packages (none unpacked yet)'; else printf '%s' "$text"; fi
 }
 
 rm -f "$stamp"
@@ -193,7 +205,7 @@ common_flags=(--ignore-scripts --prefer-offline --no-audit --no-fund --engine-st
 t1=$SECONDS
 if [[ -f "$lock" ]]; then
   say "1/3 npm ci (takes 2-4 min and ~2-3 GB; the first time longer, while npm's cache fills) ..."
-  run_step packages_in_place env PATH="$npm_path" npm ci "${common_flags[@]}" || fail_step "npm ci failed" \
+  run_step npm_ci_progress env PATH="$npm_path" npm ci "${common_flags[@]}" || fail_step "npm ci failed" \
     "Installing n8n needs the npm registry (or npm's cache) and ~3 GB of disk."
 else
   [[ "${CI:-}" == "true" ]] && say "WARNING: no package-lock.json in $dir; resolving from scratch (commit the lockfile)"
@@ -232,15 +244,14 @@ fi
 export JOBS="${JOBS:-max}"
 
 # Step 2: sqlite3 (the compiler's warnings go to the log).
+compiling() { printf 'compiling'; }
 say "2/3 compiling sqlite3 (node-gyp, nodedir=${npm_config_nodedir:-<npm default>}; ~1-2 min) ..."
 t1=$SECONDS
-run_step "" env PATH="$run_path" npm rebuild sqlite3 --ignore-scripts=false --foreground-scripts --no-audit --no-fund --update-notifier=false \
+run_step compiling env PATH="$run_path" npm rebuild sqlite3 --ignore-scripts=false --foreground-scripts --no-audit --no-fund --update-notifier=false \
   || fail_step "npm rebuild sqlite3 failed" "Compiling sqlite3 needs python3, make, g++ and Node headers (nodedir=${npm_config_nodedir:-<npm default>})."
 say "    done ($((SECONDS - t1)) s)"
 
-# Step 3: verify with the Node that will run n8n.
-say "3/3 checking node, sqlite3 and n8n --version ..."
-t1=$SECONDS
+# Step 3 (a second or two): verify with the Node that will run n8n.
 got_node=$(PATH="$run_path" node --version 2>&1) || die "node --version failed: $got_node"
 if [[ -n "$want_node" && "$got_node" != "v$want_node" ]]; then
   die "expected node v$want_node on the harness PATH, got '$got_node'"
@@ -255,8 +266,7 @@ got_n8n=$(cd / && env "${run_env[@]}" "$nm/.bin/n8n" --version 2>&1) \
 if ! grep -qxF "$want_n8n" <<<"$got_n8n"; then
   die "expected 'n8n --version' to print $want_n8n, got: $got_n8n"
 fi
-say "    done ($((SECONDS - t1)) s)"
 
 compute_hash >"$stamp"
-say "ready: n8n $want_n8n on node $got_node, $(du -sh "$nm" 2>/dev/null | cut -f1) in node_modules, $(elapsed) in all"
+say "3/3 checked node $got_node, sqlite3 and n8n $want_n8n: ready, $(du -sh "$nm" 2>/dev/null | cut -f1) in node_modules, $(elapsed) in all"
 printf '%s\n' "$dir"

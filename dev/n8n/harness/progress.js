@@ -4,7 +4,7 @@
  * How far an `npm ci` of a harness folder is: `node progress.js <folder>` prints
  * "<in place> <expected>", the lockfile's packages that have their package.json in node_modules and
  * those npm will install (not extraneous, not meant for another os/cpu/libc). install.sh prints it
- * every half minute while npm runs. Reads the lockfile and stats ~2000 files: well under a second.
+ * every minute while npm runs. Reads the lockfile and stats ~2000 files: well under a second.
  */
 
 const fs = require('node:fs');
