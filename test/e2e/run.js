@@ -180,14 +180,16 @@ async function scenarioChecks(check, sandbox, run) {
 /**
  * Example workflows from examples/ that run headless with only a ChargePilot credential. AI Agent
  * examples (examples/ai-*.json: they need a chat model and its credential) are run by
- * test/e2e/ai-agent.e2e.js against the scripted model server instead.
+ * test/e2e/ai-agent.e2e.js against the scripted model server instead, MCP server examples
+ * (examples/mcp-*.json: an MCP client calls them) by test/e2e/mcp-server.e2e.js.
  */
 function exampleWorkflows() {
-	if (!fs.existsSync(EXAMPLES)) return { examples: [], aiExamples: [] };
+	if (!fs.existsSync(EXAMPLES)) return { examples: [], aiExamples: [], mcpExamples: [] };
 	const files = fs.readdirSync(EXAMPLES).filter((file) => file.endsWith('.json'));
 	const aiExamples = files.filter((file) => file.startsWith('ai-'));
-	const examples = files.filter((file) => !file.startsWith('ai-')).map((file) => ({ file, workflow: JSON.parse(fs.readFileSync(path.join(EXAMPLES, file), 'utf8')) }));
-	return { examples, aiExamples };
+	const mcpExamples = files.filter((file) => file.startsWith('mcp-'));
+	const examples = files.filter((file) => !file.startsWith('ai-') && !file.startsWith('mcp-')).map((file) => ({ file, workflow: JSON.parse(fs.readFileSync(path.join(EXAMPLES, file), 'utf8')) }));
+	return { examples, aiExamples, mcpExamples };
 }
 
 /** The credential types an example's nodes use. */
@@ -211,12 +213,13 @@ runSuite({
 			SITE,
 			Array.from({ length: 24 }, (_v, k) => ({ start_time: new Date(Date.now() - (2 * k + 1) * 3_600_000), duration: 3000, energy_wh: 18_000 + 1_500 * k })),
 		);
-		const { examples, aiExamples } = exampleWorkflows();
+		const { examples, aiExamples, mcpExamples } = exampleWorkflows();
 		if (aiExamples.length) console.log(`  skipped ${aiExamples.join(', ')}: AI Agent examples, run by test/e2e/ai-agent.e2e.js`);
+		if (mcpExamples.length) console.log(`  skipped ${mcpExamples.join(', ')}: MCP server examples, run by test/e2e/mcp-server.e2e.js`);
 		for (const { file, workflow: example } of examples) {
 			const others = credentialTypes(example).filter((type) => type !== 'chargePilotApi');
 			if (others.length) {
-				await check(`example ${file} needs only a ChargePilot credential (name it ai-*.json if it needs a chat model)`, () => assert.fail(`it also uses ${others.join(', ')}`));
+				await check(`example ${file} needs only a ChargePilot credential (name it ai-*.json if it needs a chat model, mcp-*.json if it is an MCP server)`, () => assert.fail(`it also uses ${others.join(', ')}`));
 				continue;
 			}
 			sandbox.clearRequests();
