@@ -2,7 +2,7 @@
 
 /**
  * How n8n, and the npm it runs for Settings → Community Nodes, are pointed at the test registry
- * proxy (proxy.js) instead of the real registry.npmjs.org:
+ * proxy (proxy.js) instead of n8n's real default registry:
  *
  * - n8n's own registry calls (its "does this version exist" check) honour HTTPS_PROXY (2.x:
  *   @n8n/backend-network's proxy agents; 1.x: n8n-core's global proxy agent) and trust the test CA

@@ -1,18 +1,18 @@
 'use strict';
 
 /**
- * An HTTPS proxy on 127.0.0.1 that answers for one registry host (`registry.npmjs.org`) from the
- * local registry and refuses every other destination. n8n without a licence installs community
- * packages only from its default registry (a custom one needs feat:communityNodes:customRegistry,
- * and n8n passes `--registry=https://registry.npmjs.org` to npm itself), so a test serves that host
- * instead: n8n and the npm it runs reach it through HTTPS_PROXY, and trust the per-run test CA
- * (dev/tls) it presents (see npm-env.js).
+ * An HTTPS proxy on 127.0.0.1 that answers for one registry host from the local registry and
+ * refuses every other destination. n8n without a licence installs community packages only from its
+ * default registry (a custom one needs feat:communityNodes:customRegistry, and n8n passes
+ * `--registry=<its default>` to npm itself), so a test serves that host instead: the caller reads
+ * it from the n8n under test (n8n-registry.js). n8n and the npm it runs reach it through
+ * HTTPS_PROXY, and trust the per-run test CA (dev/tls) it presents (see npm-env.js).
  *
- *   CONNECT registry.npmjs.org:443 -> TLS with the test certificate -> plain HTTP to the registry,
- *     with `Host: registry.npmjs.org` and `X-Forwarded-Proto: https`, so the tarball addresses in
- *     the packuments name that host again and npm fetches them through this proxy too
+ *   CONNECT <host>:443 -> TLS with the test certificate -> plain HTTP to the registry, with
+ *     `Host: <host>` and `X-Forwarded-Proto: https`, so the tarball addresses in the packuments
+ *     name that host again and npm fetches them through this proxy too
  *   CONNECT anything else (api.n8n.io, ...) -> 403
- *   GET https://registry.npmjs.org/... (a client that does not tunnel) -> the registry; other -> 403
+ *   GET https://<host>/... (a client that does not tunnel) -> the registry; other -> 403
  *
  * Runs in the calling process (plain node:http/https). Every request is recorded in `requests`.
  */
@@ -23,13 +23,14 @@ const https = require('node:https');
 const { HOST } = require('../ports');
 
 /**
- * Starts the proxy for `host` (default registry.npmjs.org) in front of `registryUrl` (the local
- * registry, http://127.0.0.1:<port>/), with `certificate` ({ key, cert } from dev/tls for that host)
- * on `port` (default: any free one). Returns { url, port, host, requests, clearRequests(), close() }.
+ * Starts the proxy for `host` (a host name, e.g. n8nDefaultRegistry()'s) in front of `registryUrl`
+ * (the local registry, http://127.0.0.1:<port>/), with `certificate` ({ key, cert } from dev/tls for
+ * that host) on `port` (default: any free one). Returns { url, port, host, requests, clearRequests(), close() }.
  * A record: { via: 'connect' | 'plain', outcome: 'forwarded' | 'refused', target, method, path,
  * status, userAgent, npmCommand } (npmCommand: npm's `npm-command` header, e.g. pack, install, outdated).
  */
-async function startRegistryProxy({ registryUrl, certificate, host = 'registry.npmjs.org', port = 0 }) {
+async function startRegistryProxy({ registryUrl, certificate, host, port = 0 }) {
+	if (typeof host !== 'string' || !/^[a-z0-9.-]+$/i.test(host)) throw new TypeError(`startRegistryProxy: host must be a host name, got ${JSON.stringify(host)}`);
 	const upstream = new URL(registryUrl);
 	const requests = [];
 

@@ -2,7 +2,7 @@
 
 /**
  * Throw-away TLS for tests: a test CA made for one run and a server certificate signed by it for
- * the host names a test serves (e.g. the local registry proxy's `registry.npmjs.org`). Made with
+ * the host names a test serves (e.g. the registry host the local registry proxy serves). Made with
  * the openssl CLI (node:crypto parses X.509 but cannot create it); run through the process manager,
  * each command bounded. Everything is written into `dir` (the caller's temporary folder, removed
  * with it): never commit what this makes.

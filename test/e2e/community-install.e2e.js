@@ -6,9 +6,10 @@
  * uninstalled through the REST endpoints n8n's Community Nodes page calls, as the owner (login
  * cookie), from a registry, without restarting n8n.
  *
- * n8n without a licence installs only from its default registry, registry.npmjs.org, so each line
- * gets a local verdaccio (dev/registry, pinned) behind a proxy on 127.0.0.1 that answers for that
- * host with a per-run test CA (dev/tls) and refuses every other host; n8n and the npm it runs reach
+ * n8n without a licence installs only from its default registry, so each line gets a local
+ * verdaccio (dev/registry, pinned) behind a proxy on 127.0.0.1 that answers for that registry's host
+ * (read from the n8n under test: dev/registry/n8n-registry.js) with a per-run test CA (dev/tls) and
+ * refuses every other host; n8n and the npm it runs reach
  * it through HTTPS_PROXY (dev/registry/npm-env.js). Published there: this checkout packed as it is
  * (its own version) and, later, a bumped version made from the same tarball whose node says so in
  * its description and in every output item, so a run shows which build ran.
@@ -26,10 +27,10 @@ const fs = require('node:fs');
 const path = require('node:path');
 
 const { createTestCertificates } = require('../../dev/tls');
-const { startRegistry, startRegistryProxy, proxiedRegistryEnv, writeNodesFolderNpmrc, withoutNpmAndProxySettings } = require('../../dev/registry');
+const { n8nDefaultRegistry, startRegistry, startRegistryProxy, proxiedRegistryEnv, writeNodesFolderNpmrc, withoutNpmAndProxySettings } = require('../../dev/registry');
 const { freePort, HOST } = require('../../dev/ports');
 const { communityPackages, loadedTypes, output, runWorkflow, workflowBody } = require('./community-install/n8n');
-const { API_VERSION_TOO_NEW, buildTarballs, CREDENTIAL_TYPES, NO_N8N_FIELD, NODE_TYPE, NODE_TYPES, PACKAGE, REGISTRY_HOST } = require('./community-install/packages');
+const { API_VERSION_TOO_NEW, buildTarballs, CREDENTIAL_TYPES, NO_N8N_FIELD, NODE_TYPE, NODE_TYPES, PACKAGE } = require('./community-install/packages');
 const { runSuite } = require('./runner');
 
 const seconds = (ms) => `${(ms / 1000).toFixed(1)} s`;
@@ -64,10 +65,12 @@ runSuite({
 				times.push(`${label} ${seconds(Date.now() - started)}`);
 			}
 		};
+		// The host this n8n installs from, as its community-packages service holds it.
+		const { host: registryHost } = n8nDefaultRegistry(path.dirname(require.resolve('n8n/package.json', { paths: [instance.harness.dir] })));
 		// The registry's address is fixed first, so the proxy, n8n, the tarballs and verdaccio can start at once.
 		const registryPort = await freePort();
-		const certificate = await createTestCertificates({ dir: path.join(instance.root, 'tls'), hosts: [REGISTRY_HOST] });
-		const proxy = await startRegistryProxy({ registryUrl: `http://${HOST}:${registryPort}/`, certificate, host: REGISTRY_HOST });
+		const certificate = await createTestCertificates({ dir: path.join(instance.root, 'tls'), hosts: [registryHost] });
+		const proxy = await startRegistryProxy({ registryUrl: `http://${HOST}:${registryPort}/`, certificate, host: registryHost });
 		try {
 			const redirect = { proxyUrl: proxy.url, caFile: certificate.caFile, npmDir: path.join(instance.root, 'npm') };
 			// n8n 1.x runs its update check (`npm outdated`) with a stripped environment: only this reaches it.
@@ -86,7 +89,7 @@ runSuite({
 				}),
 			]);
 			const newVersion = tarballs.update.version;
-			console.log(`  verdaccio ${registry.version} on ${registry.url}, serving ${REGISTRY_HOST} through the proxy ${proxy.url}; ${packed.version} and ${newVersion} to publish`);
+			console.log(`  verdaccio ${registry.version} on ${registry.url}, serving ${registryHost} through the proxy ${proxy.url}; ${packed.version} and ${newVersion} to publish`);
 			const n8n = await time('owner set-up', () => signIn(server));
 			const packages = communityPackages(n8n);
 			const trafficSince = () => {
@@ -131,7 +134,7 @@ runSuite({
 				assert.deepEqual(data.installedNodes.map((node) => node.type).sort(), NODE_TYPES);
 				assert.equal(server.proc.running, true);
 			});
-			await check(`n8n got it from ${REGISTRY_HOST} (the test proxy): its version lookup GET /${PACKAGE}/latest 200 and npm pack of the tarball 200`, () => {
+			await check(`n8n got it from ${registryHost} (the test proxy): its version lookup GET /${PACKAGE}/latest 200 and npm pack of the tarball 200`, () => {
 				const seen = installTraffic.filter((record) => record.outcome === 'forwarded');
 				assert.ok(seen.some((record) => record.path === `/${PACKAGE}/latest` && record.status === 200 && !record.npmCommand), seen.map(describe).join('; '));
 				assert.ok(seen.some((record) => record.npmCommand === 'pack' && record.path.endsWith(`/${packed.filename}`) && record.status === 200), seen.map(describe).join('; '));
@@ -271,7 +274,7 @@ runSuite({
 				const refused = proxy.requests.filter((record) => record.outcome !== 'forwarded');
 				assert.ok(forwarded.length > 0);
 				assert.deepEqual(forwarded.filter((record) => !record.status || record.status >= 500).map(describe), []);
-				assert.deepEqual(refused.filter((record) => record.target.startsWith(`${REGISTRY_HOST}:`)).map(describe), []);
+				assert.deepEqual(refused.filter((record) => record.target.startsWith(`${registryHost}:`)).map(describe), []);
 				const targets = [...new Set(refused.map((record) => record.target))];
 				console.log(`       ${forwarded.length} registry requests served; refused: ${targets.join(', ') || 'none'} (${refused.length} requests)`);
 			});

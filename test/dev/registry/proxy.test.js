@@ -2,7 +2,8 @@
 
 /**
  * The test registry proxy (dev/registry/proxy.js) with a test CA (dev/tls) in front of a stand-in
- * registry: a client that trusts the CA reaches "registry.npmjs.org" through CONNECT and gets the
+ * registry: a client that trusts the CA reaches the registry host it serves (a made-up one here; the
+ * install suite gives it n8n's default registry host) through CONNECT and gets the
  * stand-in's answer, with the host and protocol the packuments' tarball addresses are made from; a
  * client that does not trust it is refused by TLS; every other destination gets 403; every request
  * is recorded.
@@ -17,7 +18,7 @@ const tls = require('node:tls');
 const { startRegistryProxy } = require('../../../dev/registry/proxy');
 const { createTestCertificates } = require('../../../dev/tls');
 
-const HOST = 'registry.npmjs.org';
+const HOST = 'registry.stand-in.test';
 let dir;
 let certificate;
 let registry;
@@ -34,7 +35,7 @@ beforeAll(async () => {
 		res.end(body);
 	});
 	await new Promise((resolve) => registry.listen(0, '127.0.0.1', resolve));
-	proxy = await startRegistryProxy({ registryUrl: `http://127.0.0.1:${registry.address().port}/`, certificate });
+	proxy = await startRegistryProxy({ registryUrl: `http://127.0.0.1:${registry.address().port}/`, certificate, host: HOST });
 });
 afterAll(async () => {
 	await proxy.close();
@@ -59,7 +60,7 @@ function connect(target) {
 }
 
 /**
- * GET https://registry.npmjs.org<urlPath> through the proxy, trusting `ca`: HTTP/1.1 written by
+ * GET https://<HOST><urlPath> through the proxy, trusting `ca`: HTTP/1.1 written by
  * hand on the TLS socket inside the tunnel, so nothing can go anywhere but 127.0.0.1.
  */
 async function getThroughProxy(urlPath, { ca = fs.readFileSync(certificate.caFile), headers = {} } = {}) {
@@ -95,7 +96,7 @@ test('dev/tls makes a CA and a server certificate for the host, and keeps no CA 
 	expect(ca.subject).toMatch(/CN=chargepilot test CA [0-9a-f]{12}/);
 });
 
-test('CONNECT registry.npmjs.org:443 is answered from the local registry, with the public host and https for the addresses it makes', async () => {
+test(`CONNECT ${HOST}:443 is answered from the local registry, with that host and https for the addresses it makes`, async () => {
 	const res = await getThroughProxy('/n8n-nodes-x', { headers: { 'npm-command': 'pack', 'user-agent': 'npm/11.19.1 node/v24' } });
 	expect(res).toEqual({ status: 200, json: { name: 'n8n-nodes-x', tarball: `https://${HOST}/n8n-nodes-x/-/n8n-nodes-x-1.0.0.tgz` } });
 	expect(seen).toEqual([{ method: 'GET', url: '/n8n-nodes-x', host: HOST, proto: 'https', npmCommand: 'pack' }]);
@@ -133,4 +134,10 @@ test('every other destination is refused: CONNECT elsewhere, plain requests for 
 		'plain refused http://example.com/',
 		`plain forwarded ${HOST}`,
 	]);
+});
+
+test('the proxy has no host of its own: the caller names it (the install suite reads it from n8n)', async () => {
+	const registryUrl = `http://127.0.0.1:${registry.address().port}/`;
+	await expect(startRegistryProxy({ registryUrl, certificate })).rejects.toThrow('startRegistryProxy: host must be a host name, got undefined');
+	await expect(startRegistryProxy({ registryUrl, certificate, host: 'https://registry.stand-in.test' })).rejects.toThrow(/host must be a host name/);
 });

@@ -15,7 +15,6 @@ const PACKAGE = 'n8n-nodes-chargepilot';
 const NODE_TYPE = `${PACKAGE}.chargePilot`;
 const NODE_TYPES = [`${PACKAGE}.chargePilot`, `${PACKAGE}.chargePilotPushTrigger`, `${PACKAGE}.chargePilotTrigger`];
 const CREDENTIAL_TYPES = ['chargePilotApi', 'chargePilotPushApi'];
-const REGISTRY_HOST = 'registry.npmjs.org';
 /** Control packages: this package renamed and broken in one way each, to show n8n's check fires. */
 const NO_N8N_FIELD = `${PACKAGE}-check-no-n8n-field`;
 const API_VERSION_TOO_NEW = `${PACKAGE}-check-api-version`;
@@ -89,4 +88,4 @@ async function buildTarballs(packed, into) {
 	return { update, noN8nField, apiVersion: { ...apiVersion, declared } };
 }
 
-module.exports = { PACKAGE, NODE_TYPE, NODE_TYPES, CREDENTIAL_TYPES, REGISTRY_HOST, NO_N8N_FIELD, API_VERSION_TOO_NEW, buildTarballs };
+module.exports = { PACKAGE, NODE_TYPE, NODE_TYPES, CREDENTIAL_TYPES, NO_N8N_FIELD, API_VERSION_TOO_NEW, buildTarballs };
