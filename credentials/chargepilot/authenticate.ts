@@ -26,7 +26,7 @@ import { checkDestination } from './destination';
 import { ChargePilotCredentialError } from './errors';
 import { checkRequestHeaders } from './headers';
 import { hashSecret, signWithHashedSecret } from './signature';
-import { chooseVariant, memoryKey, recordSigning, signingRecord } from './signedPathMemory';
+import { chooseVariant, memoryKey, recordSigning, signingRecord } from './signedPathAuto';
 import { hasControlCharacter, shorten } from './values';
 
 /** What n8n may hand to `authenticate`: the current shape, or the legacy one with `uri`. */
@@ -283,9 +283,10 @@ export function signRequestOptions(
 	const timestamp = String(Math.floor(nowMs / 1000));
 	// A re-run after a 401 gets either what this function returned (n8n's retry) or what it received
 	// before (the ChargePilot node sends the same options again): either way it is on record.
-	const { variant, record } = chooseVariant(signedPathMode(credentials), () => memoryKey(base.href, apiKey), signingRecord(incoming));
+	const hashedSecret = hashedSecretOf(apiSecret);
+	const { variant, record } = chooseVariant(signedPathMode(credentials), () => memoryKey(base.href, apiKey, hashedSecret), signingRecord(incoming));
 	const signedPath = signedPathFor(url, base, variant);
-	const signature = signWithHashedSecret(hashedSecretOf(apiSecret), method, signedPath, timestamp, body.buffer ?? '');
+	const signature = signWithHashedSecret(hashedSecret, method, signedPath, timestamp, body.buffer ?? '');
 	headers[HEADER_API_KEY] = apiKey;
 	headers[HEADER_TIMESTAMP] = timestamp;
 	headers[HEADER_SIGNATURE] = signature;

@@ -7,5 +7,5 @@ export { CREDENTIAL_TYPE, PUSH_CREDENTIAL_TYPE, REGION_BASE_URLS, SIGNATURE_HEAD
 export { encodeQuery, pathProblem } from './canonicalRequest';
 export { isChargePilotCredentialError } from './errors';
 export { HEADER_NAME, headerValueProblem, isFramingHeader } from './headers';
-export { signingRecord, type SigningRecord } from './signedPathMemory';
+export { afterAnswer, signingRecord, type SigningRecord } from './signedPathAuto';
 export { hasControlCharacter, hasLoneSurrogate, isPlainObject, shorten } from './values';

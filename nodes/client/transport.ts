@@ -10,7 +10,7 @@ import type {
 } from 'n8n-workflow';
 import { sleep } from 'n8n-workflow';
 
-import { CREDENTIAL_TYPE, signingRecord, type SigningRecord } from '../../credentials/chargepilot';
+import { afterAnswer, CREDENTIAL_TYPE, signingRecord, type SigningRecord } from '../../credentials/chargepilot';
 
 import { apiErrorFromResponse, errorCodeOf, transportError, type HttpResponse } from './errors';
 import { DEFAULT_RETRY, parseRetryAfter, retryDelayMs, shouldRetry, type RetrySettings } from './retry';
@@ -141,24 +141,26 @@ export async function apiRequest(this: ApiContext, request: ApiRequest): Promise
 
 		// Outside the try: a credential n8n cannot load fails with n8n's own error, not as a network one.
 		const credentialOptions = await credentialOptionsFor(this);
-		let started = Date.now();
-		const exchange = async (): Promise<HttpResponse> => {
-			started = Date.now();
+		// One Timeout for the attempt, Signed Path Auto's second form included.
+		const started = Date.now();
+		const exchange = async (remaining: number): Promise<HttpResponse> => {
+			if (remaining <= 0) throw Object.assign(new Error(`timeout of ${timeoutMs}ms exceeded`), { code: 'ETIMEDOUT' });
+			options.timeout = remaining;
 			const raw = await withDeadline(
 				this.helpers.httpRequestWithAuthentication.call(this, CREDENTIAL_TYPE, options, credentialOptions) as Promise<HttpResponse>,
-				timeoutMs,
+				remaining,
 			);
 			return { statusCode: raw.statusCode, headers: raw.headers ?? {}, body: raw.body };
 		};
 		let response: HttpResponse;
 		try {
-			response = await exchange();
-			const signing = signingRecord(options);
-			if (response.statusCode === 401 && signing?.mode === 'auto' && signing.tried.length === 1) {
+			response = await exchange(timeoutMs);
+			if (afterAnswer(options, response.statusCode) === 'resend') {
 				// Signed Path "Auto": the server refused this form of the signature. The same options
 				// again make the credential sign with the other form (a refused request did nothing,
-				// so this cannot do anything twice); whichever works is remembered for the credential.
-				response = await exchange();
+				// so this cannot do anything twice); an answer other than 401 teaches the credential.
+				response = await exchange(started + timeoutMs - Date.now());
+				afterAnswer(options, response.statusCode);
 				if (response.statusCode !== 401) noteAutoDiscovery(this, signingRecord(options));
 			}
 		} catch (error) {

@@ -13,7 +13,7 @@ import { credentialTest, loadBuilt, packageModule, pollTrigger, runNode, searchS
 import { sandboxCredentials, useSandbox } from '../harness/sandbox';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const memory = require(packageModule('credentials/chargepilot/signedPathMemory')) as { forgetAll(): void };
+const memory = require(packageModule('credentials/chargepilot/signedPathAuto')) as { forgetAll(): void };
 
 const sandbox = useSandbox({ signedPath: 'relative' }, { signedPath: 'relative' });
 const SITE = 'site-berlin-depot';
@@ -130,4 +130,48 @@ test("n8n's HTTP Request node (legacy request path, no re-run after a 401): the 
 	sandbox().clearRequests();
 	expect((await legacy()).statusCode).toBe(200);
 	expect(statuses()).toEqual(['200 relative']);
+});
+
+describe('what Auto remembers: only a form that got an answer other than 401, per secret (attack run 2)', () => {
+	test('a second credential with the same key and another secret (a stale copy) does not flip what this one learned', async () => {
+		expect((await runNode({ parameters: OPERATIONS[0][1], credentials: auto() })).error).toBeUndefined();
+		const stale = sandboxCredentials(sandbox(), { signedPath: 'auto', apiSecret: 'the-secret-before-rotation' });
+		for (let run = 0; run < 3; run++) {
+			const { error } = await runNode({ parameters: OPERATIONS[0][1], credentials: stale });
+			expect(error?.message).toMatch(/ChargePilot answered 401/);
+		}
+		sandbox().clearRequests();
+		expect((await runNode({ parameters: OPERATIONS[0][1], credentials: auto() })).error).toBeUndefined();
+		// Before: each run of the stale copy made the relative form "remembered" as refused, so A paid a 401.
+		expect(statuses()).toEqual(['200 relative']);
+	});
+
+	test('a run in which both forms got 401 (the clock off) does not replace the form that works', async () => {
+		expect((await runNode({ parameters: OPERATIONS[0][1], credentials: auto() })).error).toBeUndefined();
+		sandbox().configure({ now: () => Date.now() + 15 * 60_000 });
+		const { error } = await runNode({ parameters: { ...OPERATIONS[0][1], options: { maxAttempts: 1 } }, credentials: auto() });
+		expect(error?.message).toMatch(/ChargePilot answered 401/);
+		sandbox().configure({ now: () => Date.now() });
+		sandbox().clearRequests();
+		expect((await runNode({ parameters: OPERATIONS[0][1], credentials: auto() })).error).toBeUndefined();
+		expect(statuses()).toEqual(['200 relative']);
+	});
+
+	test('the Test button tries both forms but teaches nothing (n8n does not show the credential its answer): the node learns on its first request', async () => {
+		expect((await credentialTest(auto(), sandbox().baseUrl)).statusCode).toBe(200);
+		expect(statuses()).toEqual(['401 -', '200 relative']);
+		sandbox().clearRequests();
+		expect((await runNode({ parameters: OPERATIONS[0][1], credentials: auto() })).error).toBeUndefined();
+		expect(statuses()).toEqual(['401 -', '200 relative']);
+	});
+
+	test('one Timeout bounds both forms: 2,000 ms against a server that takes 1,500 ms to refuse fails as a timeout (before: both sent in full, 3 s)', async () => {
+		sandbox().configure({ faults: { latencyMs: 1500 } });
+		const { error } = await runNode({ parameters: { ...OPERATIONS[0][1], options: { maxAttempts: 1, timeout: 2000 } }, credentials: auto() });
+		expect(error?.message).toMatch(/failed: no answer within the timeout \(timeout 2000 ms\)/);
+		// The first form was refused; the second was cut off at the deadline (no answer sent, or not yet).
+		expect(sandbox().requests).toHaveLength(2);
+		expect(sandbox().requests[0].status).toBe(401);
+		expect(sandbox().requests[1].status).not.toBe(200);
+	});
 });

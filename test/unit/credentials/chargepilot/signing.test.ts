@@ -3,7 +3,7 @@ import { runInNewContext } from 'node:vm';
 import type { ICredentialDataDecryptedObject, IHttpRequestOptions } from 'n8n-workflow';
 
 import { signedPathFor, signedPathMode, signRequestOptions } from '../../../../credentials/chargepilot/authenticate';
-import { forgetAll, signingRecord } from '../../../../credentials/chargepilot/signedPathMemory';
+import { forgetAll, signingRecord } from '../../../../credentials/chargepilot/signedPathAuto';
 
 /**
  * What `authenticate` does around the signature: the options it keeps, drops and sets, the

@@ -2,7 +2,7 @@ import type { ICredentialDataDecryptedObject, IHttpRequestOptions, INode } from 
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import { signRequestOptions } from '../../../../credentials/chargepilot/authenticate';
-import { forgetAll } from '../../../../credentials/chargepilot/signedPathMemory';
+import { forgetAll } from '../../../../credentials/chargepilot/signedPathAuto';
 import { apiRequest, DEFAULT_SETTINGS, DEFAULT_TIMEOUT_MS, type ApiContext, type ApiRequest, type RequestSettings } from '../../../../nodes/client/transport';
 
 /**
@@ -338,6 +338,41 @@ describe('Signed Path "Auto"', () => {
 		await call(state);
 		expect(state.asked).toHaveLength(3);
 		expect(state.hints).toHaveLength(1);
+	});
+
+	test('the second form gets what is left of the Timeout, not a Timeout of its own', async () => {
+		const state = fake([], { credentials: auto });
+		const timeouts: number[] = [];
+		(state.context.helpers as unknown as Record<string, unknown>).httpRequestWithAuthentication = async (_type: string, options: IHttpRequestOptions, additional: { credentialsDecrypted: { data: ICredentialDataDecryptedObject } }) => {
+			timeouts.push(options.timeout as number);
+			signRequestOptions(additional.credentialsDecrypted.data, options);
+			if (timeouts.length === 1) {
+				await new Promise((resolve) => setTimeout(resolve, 60));
+				return { statusCode: 401, headers: {}, body: {} };
+			}
+			return { statusCode: 200, headers: {}, body: [] };
+		};
+		await call(state, { settings: { ...QUICK, timeoutMs: 1000 } });
+		expect(timeouts[0]).toBe(1000);
+		expect(timeouts[1]).toBeLessThanOrEqual(1000 - 50);
+		expect(timeouts[1]).toBeGreaterThan(0);
+	});
+
+	test('no time left after the 401: the attempt fails as a timeout, the second form is not sent', async () => {
+		const state = fake([], { credentials: auto });
+		let calls = 0;
+		(state.context.helpers as unknown as Record<string, unknown>).httpRequestWithAuthentication = async (_type: string, options: IHttpRequestOptions, additional: { credentialsDecrypted: { data: ICredentialDataDecryptedObject } }) => {
+			calls++;
+			signRequestOptions(additional.credentialsDecrypted.data, options);
+			const until = Date.now() + 40;
+			while (Date.now() < until) {
+				// the 401 arrives just at the deadline (a busy event loop)
+			}
+			return { statusCode: 401, headers: {}, body: {} };
+		};
+		const error = await failure(state, { settings: { timeoutMs: 30, retry: { ...QUICK.retry, maxAttempts: 1 } } });
+		expect(calls).toBe(1);
+		expect(error.message).toBe('ChargePilot request GET /sites failed: no answer within the timeout (timeout 30 ms) (1 attempt)');
 	});
 
 	test('when the remembered form is refused, the full one is found and named', async () => {
