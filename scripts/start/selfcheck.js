@@ -9,7 +9,8 @@
  *
  *   demo       Manual Trigger -> Site Get Many: every sandbox site, signature verified
  *   examples   each examples/*.json from its manual trigger: every ChargePilot node and the last node
- *              output items
+ *              output items; an MCP server example (MCP Server Trigger) activated on a path of its
+ *              own with a temporary token: an MCP client lists its tools and calls each one
  *   trigger    the ChargePilot Trigger as "Fetch Test Event" runs it: the latest session
  *   push       the Push Trigger, activated on a path of its own: a session the sandbox pushes
  *              arrives as one item
@@ -17,10 +18,14 @@
 
 const crypto = require('node:crypto');
 
+const { Client } = require('@modelcontextprotocol/sdk/client/index.js');
+const { StreamableHTTPClientTransport } = require('@modelcontextprotocol/sdk/client/streamableHttp.js');
+
 const { nodeResult } = require('../../dev/n8n');
 const { PlaygroundError } = require('./options');
 const {
 	CREDENTIAL_TYPE,
+	MCP_TOKEN_TYPE,
 	DEMO_NODE_NAME,
 	DEMO_TRIGGER_NAME,
 	NODE_TYPE,
@@ -37,6 +42,7 @@ const {
 
 /** Every temporary credential and workflow of the self-check is named so (leftovers are found by it). */
 const PREFIX = 'ChargePilot playground self-check';
+const MCP_TRIGGER_TYPE = '@n8n/n8n-nodes-langchain.mcpTrigger';
 const DAY = 86_400_000;
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -158,6 +164,7 @@ class SelfCheck {
 	}
 
 	async checkExample(file, workflow, credential) {
+		if (workflow.nodes.some((node) => node.type === MCP_TRIGGER_TYPE)) return await this.checkMcpExample(file, workflow, credential);
 		// An example that needs a credential the playground cannot make (the AI example's model) is
 		// imported for the user to finish, not run here.
 		const foreign = [...new Set(workflow.nodes.flatMap((node) => Object.keys(node.credentials ?? {})).filter((type) => type !== CREDENTIAL_TYPE))];
@@ -186,6 +193,67 @@ class SelfCheck {
 		const last = execution.data.resultData.lastNodeExecuted;
 		if (!(nodeResult(execution, last).items ?? []).length) this.fail(`the example ${file}`, `its last node "${last}" output no items`);
 		this.results.push({ name: `example "${workflow.name}"`, detail: `items per node: ${counts.join(', ')}` });
+	}
+
+	/**
+	 * An MCP server example as an MCP client uses it: a copy on a path of its own with a temporary
+	 * bearer token, activated; the official MCP SDK client (Streamable HTTP) lists its tools and calls
+	 * each one (site ID, from and to: the main site, the last 7 days), every answer data and every
+	 * request verified by the sandbox.
+	 */
+	async checkMcpExample(file, workflow, credential) {
+		const what = `the example ${file}`;
+		const trigger = workflow.nodes.find((node) => node.type === MCP_TRIGGER_TYPE);
+		if (trigger.parameters?.authentication !== 'bearerAuth') this.fail(what, `its MCP Server Trigger uses ${trigger.parameters?.authentication} authentication; the self-check knows Bearer Auth`);
+		const token = crypto.randomBytes(18).toString('hex');
+		const tokenCredential = await this.createCredential(MCP_TOKEN_TYPE, { token });
+		const pathValue = `${trigger.parameters.path}-self-check-${crypto.randomBytes(6).toString('hex')}`;
+		const nodes = workflow.nodes.map((node) => (node === trigger ? { ...node, webhookId: crypto.randomUUID(), parameters: { ...node.parameters, path: pathValue } } : node));
+		const copy = await this.createCopy({ ...workflow, nodes }, [credential, tokenCredential]);
+		const active = await this.call(`activating a copy of ${file}`, 'POST', `/workflows/${copy.id}/activate`, { versionId: copy.versionId });
+		copy.active = Boolean(active?.active);
+		const url = `${this.url}/mcp/${pathValue}`;
+		// Registration follows activation: ask with a request that reaches no tool (no token: refused).
+		let probe;
+		for (const until = Date.now() + 60_000; ; await sleep(300)) {
+			probe = await this.client.request('POST', `/mcp/${pathValue}`, { body: { jsonrpc: '2.0', id: 0, method: 'ping' }, headers: { accept: 'application/json, text/event-stream' } });
+			if (probe.status !== 404 || Date.now() > until) break;
+		}
+		if (![401, 403].includes(probe.status)) this.fail(what, `its MCP endpoint ${url} answered ${probe.status} instead of refusing a request without a token: ${probe.text.slice(0, 200)}`);
+		const mcp = new Client({ name: 'chargepilot-playground-self-check', version: '1.0.0' });
+		const transport = new StreamableHTTPClientTransport(new URL(url), { requestInit: { headers: { authorization: `Bearer ${token}` } } });
+		const answered = [];
+		try {
+			await mcp.connect(transport).catch((error) => this.fail(what, `an MCP client could not connect to ${url}: ${error.message}`));
+			const { tools } = await mcp.listTools();
+			const wanted = workflow.nodes.filter((node) => node.type === `${NODE_TYPE}Tool`).map((node) => node.name.replace(/[^a-zA-Z0-9_-]+/g, '_'));
+			const listed = tools.map((tool) => tool.name);
+			if (wanted.some((name) => !listed.includes(name))) this.fail(what, `tools/list shows ${listed.join(', ') || 'no tools'} instead of ${wanted.join(', ')}`);
+			const now = Date.now();
+			const values = { siteId: this.sandbox.mainSiteId, from: new Date(now - 7 * DAY).toISOString(), to: new Date(now).toISOString() };
+			for (const tool of tools) {
+				const keys = Object.keys(tool.inputSchema?.properties ?? {});
+				const unknown = keys.filter((key) => !(key in values));
+				if (unknown.length) this.fail(what, `the self-check does not know what to give ${tool.name}'s arguments ${unknown.join(', ')}`);
+				const before = new Set(this.sandbox.requests);
+				const result = await mcp.callTool({ name: tool.name, arguments: Object.fromEntries(keys.map((key) => [key, values[key]])) });
+				const text = (result.content ?? []).map((part) => part.text ?? '').join('');
+				let items;
+				try {
+					items = JSON.parse(text);
+				} catch {
+					items = undefined;
+				}
+				if (result.isError || !Array.isArray(items) || !items.length || items.some((item) => item.error)) this.fail(what, `tools/call ${tool.name} answered ${result.isError ? 'a tool error' : ''} ${text.slice(0, 300)}`);
+				const seen = this.sandbox.requests.filter((record) => !before.has(record));
+				if (!seen.length || !seen.every((record) => record.auth?.ok)) this.fail(what, `tools/call ${tool.name}: the sandbox verified ${seen.filter((r) => r.auth?.ok).length} of ${seen.length} requests`);
+				answered.push(`${tool.name} ${items.length}`);
+			}
+		} finally {
+			await transport.terminateSession().catch(() => {});
+			await mcp.close().catch(() => {});
+		}
+		this.results.push({ name: `example "${workflow.name}"`, detail: `MCP server activated (a copy at /mcp/${pathValue}); an MCP client got items per tool: ${answered.join(', ')}; signatures verified` });
 	}
 
 	/** "Fetch Test Event": the latest session of the last 30 days over all sites. */

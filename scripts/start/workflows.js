@@ -1,10 +1,11 @@
 'use strict';
 
 /**
- * What the playground seeds n8n with: the "ChargePilot Sandbox" credential (API) and the
- * "ChargePilot Push Sandbox" credential (Push API), the demo workflows (Manual Trigger ->
- * ChargePilot Site Get Many; the ChargePilot Trigger; the Push Trigger that the sandbox pushes its
- * new sessions to) and examples/*.json pointed at the sandbox credential.
+ * What the playground seeds n8n with: the "ChargePilot Sandbox" credential (API), the
+ * "ChargePilot Push Sandbox" credential (Push API), the MCP server example's bearer token, the
+ * demo workflows (Manual Trigger -> ChargePilot Site Get Many; the ChargePilot Trigger; the Push
+ * Trigger that the sandbox pushes its new sessions to) and examples/*.json pointed at the sandbox
+ * credential.
  */
 
 const crypto = require('node:crypto');
@@ -33,6 +34,13 @@ const PUSH_WORKFLOW_ID = 'CpPlaygroundPush';
 const PUSH_WORKFLOW_NAME = 'ChargePilot demo: sessions pushed by ChargePilot (Push Trigger)';
 const PUSH_TRIGGER_NAME = 'ChargePilot Push Trigger';
 const CREDENTIAL_PLACEHOLDER = 'REPLACE_WITH_YOUR_CREDENTIAL_ID';
+/** The MCP server example's token (examples/mcp-*.json: MCP Server Trigger with Bearer Auth). */
+const MCP_TOKEN_TYPE = 'httpBearerAuth';
+const MCP_TOKEN_ID = 'CpPlaygroundMcpT';
+const MCP_TOKEN_NAME = 'ChargePilot MCP token (playground)';
+/** The bearer token an MCP client sends to the MCP server example (a playground value: loopback only). */
+const MCP_TOKEN = 'playground-mcp-token-4b8e2f7a1c9d';
+const MCP_TOKEN_PLACEHOLDER = 'REPLACE_WITH_YOUR_MCP_TOKEN_CREDENTIAL_ID';
 const DEMO_WORKFLOW_ID = 'CpPlaygroundDemo';
 const DEMO_WORKFLOW_NAME = 'ChargePilot demo: list sites (sandbox)';
 const DEMO_TRIGGER_NAME = "When clicking 'Execute workflow'";
@@ -45,11 +53,12 @@ function sandboxCredentialData(sandbox) {
 	return { region: 'custom', baseUrl: sandbox.baseUrl, apiKey: sandbox.apiKey, apiSecret: sandbox.apiSecret, signedPath: 'auto' };
 }
 
-/** The credentials n8n imports: the sandbox's base URL, key and secret; the push subscription key. */
+/** The credentials n8n imports: the sandbox's base URL, key and secret; the push subscription key; the MCP example's token. */
 function sandboxCredentials(sandbox) {
 	return [
 		{ id: CREDENTIAL_ID, name: CREDENTIAL_NAME, type: CREDENTIAL_TYPE, data: sandboxCredentialData(sandbox) },
 		{ id: PUSH_CREDENTIAL_ID, name: PUSH_CREDENTIAL_NAME, type: PUSH_CREDENTIAL_TYPE, data: { subscriptionKey: PUSH_KEY } },
+		{ id: MCP_TOKEN_ID, name: MCP_TOKEN_NAME, type: MCP_TOKEN_TYPE, data: { token: MCP_TOKEN } },
 	];
 }
 
@@ -174,7 +183,8 @@ function playgroundWorkflows(dir = EXAMPLES) {
 
 /**
  * examples/*.json as importable workflows: the credential placeholder replaced by the sandbox
- * credential (id and name) and a stable id when the file has none. Returns [{ file, workflow }] and
+ * credential (id and name), the MCP token placeholder by the playground's MCP token credential, and
+ * a stable id when the file has none. Returns [{ file, workflow }] and
  * problems ([{ file, message }]) for files that are not workflows.
  */
 function exampleWorkflows(dir = EXAMPLES) {
@@ -186,7 +196,7 @@ function exampleWorkflows(dir = EXAMPLES) {
 		const rel = path.relative(REPO, file);
 		let parsed;
 		try {
-			parsed = JSON.parse(fs.readFileSync(file, 'utf8').split(CREDENTIAL_PLACEHOLDER).join(CREDENTIAL_ID));
+			parsed = JSON.parse(fs.readFileSync(file, 'utf8').split(MCP_TOKEN_PLACEHOLDER).join(MCP_TOKEN_ID).split(CREDENTIAL_PLACEHOLDER).join(CREDENTIAL_ID));
 		} catch (error) {
 			problems.push({ file: rel, message: `not valid JSON: ${error.message}` });
 			continue;
@@ -202,6 +212,8 @@ function exampleWorkflows(dir = EXAMPLES) {
 			if (!copy.name) copy.name = `${path.basename(name, '.json')}${list.length > 1 ? ` ${index + 1}` : ''}`;
 			copy.active = false;
 			copy.nodes = workflow.nodes.map((node) => {
+				const token = node && node.credentials && node.credentials[MCP_TOKEN_TYPE];
+				if (token && token.id === MCP_TOKEN_ID) node = { ...node, credentials: { ...node.credentials, [MCP_TOKEN_TYPE]: { id: MCP_TOKEN_ID, name: MCP_TOKEN_NAME } } };
 				const credential = node && node.credentials && node.credentials[CREDENTIAL_TYPE];
 				if (!credential || credential.id !== CREDENTIAL_ID) return node;
 				return { ...node, credentials: { ...node.credentials, [CREDENTIAL_TYPE]: { id: CREDENTIAL_ID, name: CREDENTIAL_NAME } } };
@@ -226,6 +238,10 @@ module.exports = {
 	PUSH_CREDENTIAL_TYPE,
 	CREDENTIAL_ID,
 	CREDENTIAL_NAME,
+	MCP_TOKEN,
+	MCP_TOKEN_ID,
+	MCP_TOKEN_NAME,
+	MCP_TOKEN_TYPE,
 	PUSH_CREDENTIAL_ID,
 	PUSH_CREDENTIAL_NAME,
 	PUSH_KEY,

@@ -51,7 +51,8 @@ async function smoke(settings) {
 
 /**
  * The self-check's line for every file in examples/: run ("ok") when it needs only the ChargePilot
- * API credential, listed as not run ("skip") when it needs one of the user's own (the AI example).
+ * API credential or is an MCP server (the self-check gives it a token of its own and calls it as an
+ * MCP client), listed as not run ("skip") when it needs one of the user's own (the AI example).
  */
 function exampleLines() {
 	return fs
@@ -60,7 +61,8 @@ function exampleLines() {
 		.sort()
 		.map((file) => {
 			const workflow = JSON.parse(fs.readFileSync(path.join(EXAMPLES, file), 'utf8'));
-			const own = workflow.nodes.some((node) => Object.keys(node.credentials ?? {}).some((type) => type !== 'chargePilotApi'));
+			const mcp = workflow.nodes.some((node) => node.type === '@n8n/n8n-nodes-langchain.mcpTrigger');
+			const own = !mcp && workflow.nodes.some((node) => Object.keys(node.credentials ?? {}).some((type) => type !== 'chargePilotApi'));
 			return `${own ? 'skip ' : 'ok  '}example "${workflow.name}"`;
 		});
 }
