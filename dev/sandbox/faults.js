@@ -15,7 +15,11 @@ const MAX_DELAY_MS = 60000;
 const MAX_QUEUE = 100000;
 const DEFAULT_FAULT_SEED = 1;
 const FAULT_OPTION_KEYS = ['latencyMs', 'rates', 'retryAfter', 'slowBodyMs', 'trickleMs', 'maxFaults', 'faultSeed'];
-const FAIL_NEXT_KEYS = ['status', 'reset', 'malformed', 'retryAfter', 'delayMs', 'includePing'];
+const FAIL_NEXT_KEYS = ['status', 'reset', 'malformed', 'endless', 'bodyBytes', 'retryAfter', 'delayMs', 'includePing'];
+/** Most bytes an `endless` answer sends before it ends by itself (and at most MAX_DELAY_MS). */
+const MAX_ENDLESS_BYTES = 2 * 1024 * 1024 * 1024;
+/** Largest error body a status fault may be padded to (`bodyBytes`). */
+const MAX_FAULT_BODY_BYTES = 64 * 1024 * 1024;
 /** Statuses that get the configured Retry-After header when a fault does not set its own. */
 const RETRY_AFTER_STATUSES = new Set([429, 503]);
 
@@ -122,18 +126,26 @@ class FaultInjector {
 
 	/**
 	 * Makes the next `count` requests fail. Exactly one of status / reset /
-	 * malformed may be given; the default is status 503.
+	 * malformed / endless may be given; the default is status 503. `endless`: a
+	 * 200 whose charging_events list never ends (written as fast as the client
+	 * reads, until it disconnects, MAX_ENDLESS_BYTES or MAX_DELAY_MS);
+	 * `bodyBytes` pads a status fault's error message to about that many bytes.
 	 */
 	failNext(count = 1, spec = {}) {
 		if (!Number.isInteger(count) || count < 0 || this.queue.length + count > MAX_QUEUE) {
 			throw new RangeError(`failNext: count must be an integer >= 0 (at most ${MAX_QUEUE} queued)`);
 		}
 		checkKeys('failNext', spec, FAIL_NEXT_KEYS);
-		const kinds = [spec.status !== undefined, Boolean(spec.reset), Boolean(spec.malformed)].filter(Boolean);
-		if (kinds.length > 1) throw new TypeError('failNext: give only one of status, reset, malformed');
+		const kinds = [spec.status !== undefined, Boolean(spec.reset), Boolean(spec.malformed), Boolean(spec.endless)].filter(Boolean);
+		if (kinds.length > 1) throw new TypeError('failNext: give only one of status, reset, malformed, endless');
+		if (spec.bodyBytes !== undefined && !(Number.isInteger(spec.bodyBytes) && spec.bodyBytes >= 0 && spec.bodyBytes <= MAX_FAULT_BODY_BYTES)) {
+			throw new RangeError(`failNext: bodyBytes must be an integer from 0 to ${MAX_FAULT_BODY_BYTES}`);
+		}
+		if (spec.bodyBytes !== undefined && (spec.reset || spec.malformed || spec.endless)) throw new TypeError('failNext: bodyBytes goes with a status fault only');
 		const fault = {
-			kind: spec.reset ? 'reset' : spec.malformed ? 'malformed' : 'status',
-			status: spec.reset || spec.malformed ? undefined : checkStatus('status', spec.status === undefined ? 503 : spec.status),
+			kind: spec.reset ? 'reset' : spec.malformed ? 'malformed' : spec.endless ? 'endless' : 'status',
+			status: spec.reset || spec.malformed || spec.endless ? undefined : checkStatus('status', spec.status === undefined ? 503 : spec.status),
+			bodyBytes: spec.bodyBytes,
 			retryAfter: checkRetryAfter(spec.retryAfter),
 			delayMs: checkDelay('delayMs', spec.delayMs),
 			includePing: Boolean(spec.includePing),
@@ -186,4 +198,4 @@ class FaultInjector {
 /** The invalid JSON body a "malformed" fault sends with status 200. */
 const MALFORMED_BODY = '{"charging_events":[{"transaction_id":100001,"start_time":"2026-01-01T0';
 
-module.exports = { FaultInjector, normalizeFaults, MALFORMED_BODY, MAX_DELAY_MS };
+module.exports = { FaultInjector, normalizeFaults, MALFORMED_BODY, MAX_DELAY_MS, MAX_ENDLESS_BYTES };

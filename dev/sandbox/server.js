@@ -9,7 +9,7 @@
 const http = require('node:http');
 
 const { verifyRequest } = require('./auth');
-const { MALFORMED_BODY } = require('./faults');
+const { MAX_DELAY_MS, MAX_ENDLESS_BYTES, MALFORMED_BODY } = require('./faults');
 const { JSON_CONTENT_TYPE, errorBody, errorResult, splitTarget, readBody } = require('./http-util');
 const { matchRoute } = require('./routes');
 
@@ -167,9 +167,44 @@ function createSandboxServer(state) {
 			send(req, res, entry, 200, Buffer.from(MALFORMED_BODY, 'utf8'));
 			return;
 		}
+		if (fault.kind === 'endless') {
+			sendEndless(req, res, entry);
+			return;
+		}
 		const headers = fault.retryAfter !== undefined ? { 'retry-after': fault.retryAfter } : undefined;
-		const message = `${http.STATUS_CODES[fault.status] || 'Error'} (sandbox fault injection)`;
+		let message = `${http.STATUS_CODES[fault.status] || 'Error'} (sandbox fault injection)`;
+		if (fault.bodyBytes) message += ' '.padEnd(Math.max(0, fault.bodyBytes - message.length - 60), 'x');
 		send(req, res, entry, fault.status, errorBody(fault.status, message), headers);
+	}
+
+	/**
+	 * A 200 whose charging_events list never ends: event after event, written as fast as the client
+	 * reads (chunked, no Content-Length), until the client goes away, MAX_ENDLESS_BYTES were sent or
+	 * MAX_DELAY_MS passed. For tests of a client's ceiling on an answer's size.
+	 */
+	function sendEndless(req, res, entry) {
+		complete(entry, 200);
+		res.writeHead(200, baseHeaders({}));
+		const started = Date.now();
+		const event = JSON.stringify({ transaction_id: 0, start_time: '2026-01-01T00:00:00Z', stop_time: '2026-01-01T01:00:00Z', duration: 3600, energy_wh: 1000, note: 'x'.repeat(400) });
+		const chunk = Buffer.from(`${Array.from({ length: 128 }, () => event).join(',')},`, 'utf8');
+		let sent = 0;
+		res.write('{"charging_events":[');
+		const pump = () => {
+			while (!res.destroyed && !closed) {
+				if (sent >= MAX_ENDLESS_BYTES || Date.now() - started >= MAX_DELAY_MS) {
+					res.end('{}],"count":1,"truncated":false}');
+					return;
+				}
+				sent += chunk.length;
+				entry.endlessBytes = sent;
+				if (!res.write(chunk)) {
+					res.once('drain', pump);
+					return;
+				}
+			}
+		};
+		pump();
 	}
 
 	// -----------------------------------------------------------------------

@@ -3,6 +3,8 @@ import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import { isChargePilotCredentialError, shorten, type SigningRecord, type SignedPathVariant } from '../../credentials/chargepilot';
 
+import { DEFAULT_MAX_ANSWER_BYTES, megabytes } from './answer';
+
 /** What the transport knows about a failed call when it builds the error. */
 export interface FailureContext {
 	method: string;
@@ -98,11 +100,28 @@ function hintFor(status: number, context: FailureContext, response: HttpResponse
 	}
 }
 
+/** The most characters of an error answer's body an error keeps (the execution's data holds it). */
+export const MAX_ERROR_BODY_CHARACTERS = 2000;
+
+/**
+ * What an error keeps of the answer's body: a small JSON object as it is; anything larger (or text)
+ * as its first MAX_ERROR_BODY_CHARACTERS characters and its length. A 500 with a 2 MB body left
+ * 4.2 million characters in the execution's data when only the message was shortened.
+ */
+export function errorBody(body: unknown): JsonObject {
+	if (body === undefined || body === null || body === '') return {};
+	const text = typeof body === 'string' ? body : JSON.stringify(body) ?? '';
+	if (text.length <= MAX_ERROR_BODY_CHARACTERS) {
+		return body && typeof body === 'object' && !Array.isArray(body) ? (body as JsonObject) : { body: text };
+	}
+	return { body: `${text.slice(0, MAX_ERROR_BODY_CHARACTERS)}…`, bodyLength: text.length, bodyClipped: true };
+}
+
 /** An API failure (non-2xx answer) as a NodeApiError with ChargePilot's message and a hint. */
 export function apiErrorFromResponse(node: INode, response: HttpResponse, context: FailureContext): NodeApiError {
 	const text = serverMessage(response.body) ?? `HTTP ${response.statusCode}`;
-	const body = response.body && typeof response.body === 'object' ? (response.body as JsonObject) : { message: text };
-	const error = new NodeApiError(node, { ...body, statusCode: response.statusCode } as JsonObject, {
+	const body = errorBody(response.body);
+	const error = new NodeApiError(node, { message: text, ...body, statusCode: response.statusCode } as JsonObject, {
 		message: `ChargePilot answered ${response.statusCode} to ${context.method} ${shorten(context.path)}: ${text}${attemptsText(context.attempts)}`,
 		description: hintFor(response.statusCode, context, response),
 		httpCode: String(response.statusCode),
@@ -145,11 +164,11 @@ const NETWORK_TEXT: Record<string, string> = {
 	ESOCKETTIMEDOUT: 'no answer within the timeout',
 };
 
-/** A request that failed before an HTTP answer: network error, timeout, or a refused signature. */
+/** A request that failed before an HTTP answer: network error, timeout, an answer too large, or a refused signature. */
 export function transportError(
 	node: INode,
 	error: unknown,
-	context: FailureContext & { timeoutMs?: number },
+	context: FailureContext & { timeoutMs?: number; maxAnswerBytes?: number },
 ): NodeApiError | NodeOperationError {
 	const credentialError = credentialErrorOf(error);
 	if (credentialError) {
@@ -159,16 +178,23 @@ export function transportError(
 		});
 	}
 	const code = errorCodeOf(error) ?? 'UNKNOWN';
-	const reason = NETWORK_TEXT[code] ?? ((error as Error)?.message || 'unknown network error');
+	const reason = shorten(
+		code === 'ETOOLARGE'
+			? `the answer was larger than ${megabytes(context.maxAnswerBytes ?? DEFAULT_MAX_ANSWER_BYTES)} and was not read further`
+			: NETWORK_TEXT[code] ?? ((error as Error)?.message || 'unknown network error'),
+		300,
+	);
 	const timeoutText = code === 'ETIMEDOUT' || code === 'ECONNABORTED' || code === 'ESOCKETTIMEDOUT'
 		? ` (timeout ${context.timeoutMs ?? '?'} ms)`
 		: '';
 	const failure = new NodeApiError(node, { message: reason } as JsonObject, {
-		message: `ChargePilot request ${context.method} ${shorten(context.path)} failed: ${shorten(reason, 300)}${timeoutText}${attemptsText(context.attempts)}`,
+		message: `ChargePilot request ${context.method} ${shorten(context.path)} failed: ${reason}${timeoutText}${attemptsText(context.attempts)}`,
 		description:
 			code === 'ECONNREFUSED' || code === 'ENOTFOUND'
 				? 'Check the credential\'s Region or Base URL, and that this n8n can reach it.'
-				: 'Raise the Timeout or the retry attempts under Options if this repeats.',
+				: code === 'ETOOLARGE'
+					? 'Ask for less in one request (a narrower From/To window, a smaller Page Size), or raise Max Answer Size under Options if the answer really is that large.'
+					: 'Raise the Timeout or the retry attempts under Options if this repeats.',
 		itemIndex: context.itemIndex,
 	});
 	failure.context.attempts = context.attempts;

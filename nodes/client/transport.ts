@@ -12,6 +12,7 @@ import { sleep } from 'n8n-workflow';
 
 import { afterAnswer, CREDENTIAL_TYPE, signingRecord, type SigningRecord } from '../../credentials/chargepilot';
 
+import { decodeAnswer, DEFAULT_MAX_ANSWER_BYTES, isStream, readAnswer } from './answer';
 import { apiErrorFromResponse, errorCodeOf, transportError, type HttpResponse } from './errors';
 import { DEFAULT_RETRY, parseRetryAfter, retryDelayMs, shouldRetry, type RetrySettings } from './retry';
 
@@ -19,13 +20,15 @@ export type ApiContext = IExecuteFunctions | ILoadOptionsFunctions | IPollFuncti
 
 export const DEFAULT_TIMEOUT_MS = 60_000;
 
-/** How one request is sent: its time limit per attempt and its retry policy. */
+/** How one request is sent: its time limit per attempt, its retry policy and the largest answer it reads. */
 export interface RequestSettings {
 	timeoutMs: number;
 	retry: RetrySettings;
+	/** The most bytes one answer may have (default DEFAULT_MAX_ANSWER_BYTES). */
+	maxAnswerBytes?: number;
 }
 
-export const DEFAULT_SETTINGS: RequestSettings = { timeoutMs: DEFAULT_TIMEOUT_MS, retry: DEFAULT_RETRY };
+export const DEFAULT_SETTINGS: RequestSettings = { timeoutMs: DEFAULT_TIMEOUT_MS, retry: DEFAULT_RETRY, maxAnswerBytes: DEFAULT_MAX_ANSWER_BYTES };
 
 export interface ApiRequest {
 	method: IHttpRequestMethods;
@@ -45,7 +48,7 @@ export interface ApiResponse extends HttpResponse {
 	latencyMs: number;
 }
 
-/** A JSON answer whose body n8n could not parse arrives as a string. */
+/** A JSON answer whose body n8n could not parse arrives as a string (when n8n decoded it itself). */
 function isMalformedJson(response: HttpResponse): boolean {
 	const contentType = String(response.headers['content-type'] ?? '');
 	if (!/json/i.test(contentType) || typeof response.body !== 'string' || response.body.trim() === '') return false;
@@ -122,6 +125,7 @@ async function withDeadline<T>(request: Promise<T>, timeoutMs: number): Promise<
  */
 export async function apiRequest(this: ApiContext, request: ApiRequest): Promise<ApiResponse> {
 	const { retry, timeoutMs } = request.settings ?? DEFAULT_SETTINGS;
+	const maxAnswerBytes = request.settings?.maxAnswerBytes ?? DEFAULT_MAX_ANSWER_BYTES;
 	const itemIndex = request.itemIndex ?? 0;
 	const maxAttempts = Math.max(1, Math.floor(retry.maxAttempts));
 	const failure = { method: request.method, path: request.path, itemIndex };
@@ -135,6 +139,8 @@ export async function apiRequest(this: ApiContext, request: ApiRequest): Promise
 			json: true,
 			returnFullResponse: true,
 			ignoreHttpStatusErrors: true,
+			// The body as a stream: read here, counted as it arrives (see answer.ts).
+			encoding: 'stream',
 			timeout: timeoutMs,
 		};
 		if (request.body !== undefined) options.body = request.body as IHttpRequestOptions['body'];
@@ -143,16 +149,19 @@ export async function apiRequest(this: ApiContext, request: ApiRequest): Promise
 		const credentialOptions = await credentialOptionsFor(this);
 		// One Timeout for the attempt, Signed Path Auto's second form included.
 		const started = Date.now();
-		const exchange = async (remaining: number): Promise<HttpResponse> => {
+		const exchange = async (remaining: number): Promise<HttpResponse & { malformed: boolean }> => {
 			if (remaining <= 0) throw Object.assign(new Error(`timeout of ${timeoutMs}ms exceeded`), { code: 'ETIMEDOUT' });
 			options.timeout = remaining;
-			const raw = await withDeadline(
-				this.helpers.httpRequestWithAuthentication.call(this, CREDENTIAL_TYPE, options, credentialOptions) as Promise<HttpResponse>,
-				remaining,
-			);
-			return { statusCode: raw.statusCode, headers: raw.headers ?? {}, body: raw.body };
+			const answer = async () => {
+				const raw = (await this.helpers.httpRequestWithAuthentication.call(this, CREDENTIAL_TYPE, options, credentialOptions)) as HttpResponse;
+				const headers = raw.headers ?? {};
+				if (!isStream(raw.body)) return { statusCode: raw.statusCode, headers, body: raw.body, malformed: isMalformedJson({ statusCode: raw.statusCode, headers, body: raw.body }) };
+				const decoded = decodeAnswer(await readAnswer(raw.body, maxAnswerBytes), headers['content-type']);
+				return { statusCode: raw.statusCode, headers, ...decoded };
+			};
+			return await withDeadline(answer(), remaining);
 		};
-		let response: HttpResponse;
+		let response: HttpResponse & { malformed: boolean };
 		try {
 			response = await exchange(timeoutMs);
 			if (afterAnswer(options, response.statusCode) === 'resend') {
@@ -169,25 +178,25 @@ export async function apiRequest(this: ApiContext, request: ApiRequest): Promise
 				await sleep(retryDelayMs(attempt, retry, undefined));
 				continue;
 			}
-			throw transportError(this.getNode(), error, { ...failure, attempts: attempt, timeoutMs });
+			throw transportError(this.getNode(), error, { ...failure, attempts: attempt, timeoutMs, maxAnswerBytes });
 		}
 
 		const status = response.statusCode;
 		if (status >= 200 && status < 300) {
-			if (!isMalformedJson(response)) {
-				return { ...response, attempts: attempt, latencyMs: Date.now() - started };
+			if (!response.malformed) {
+				return { statusCode: status, headers: response.headers, body: response.body, attempts: attempt, latencyMs: Date.now() - started };
 			}
 			if (attempt < maxAttempts && shouldRetry(request.method, { errorCode: 'EMALFORMED' }, retry)) {
 				await sleep(retryDelayMs(attempt, retry, undefined));
 				continue;
 			}
-			throw transportError(this.getNode(), { code: 'EMALFORMED' }, { ...failure, attempts: attempt, timeoutMs });
+			throw transportError(this.getNode(), { code: 'EMALFORMED' }, { ...failure, attempts: attempt, timeoutMs, maxAnswerBytes });
 		}
 		if (attempt < maxAttempts && shouldRetry(request.method, { status }, retry)) {
 			const retryAfter = parseRetryAfter(response.headers['retry-after'], Date.now());
 			await sleep(retryDelayMs(attempt, retry, retryAfter));
 			continue;
 		}
-		throw apiErrorFromResponse(this.getNode(), response, { ...failure, attempts: attempt, signing: signingRecord(options) });
+		throw apiErrorFromResponse(this.getNode(), { statusCode: status, headers: response.headers, body: response.body }, { ...failure, attempts: attempt, signing: signingRecord(options) });
 	}
 }

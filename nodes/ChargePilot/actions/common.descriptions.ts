@@ -1,5 +1,6 @@
 import type { IDisplayOptions, INodeProperties, INodePropertyOptions } from 'n8n-workflow';
 
+import { DEFAULT_MAX_ANSWER_BYTES, MAX_ANSWER_BYTES_LIMIT, MEGABYTE } from '../../client/answer';
 import { siteLocator } from '../../client/siteLocator';
 
 export { siteLocator };
@@ -91,6 +92,15 @@ export const requestOptionFields: INodeProperties[] = [
 		typeOptions: { minValue: 1 },
 		default: 60000,
 		description: 'How long one attempt may take, the whole answer included, before it fails',
+	},
+	{
+		displayName: 'Max Answer Size (MB)',
+		name: 'maxAnswerSize',
+		type: 'number',
+		typeOptions: { minValue: 1, maxValue: MAX_ANSWER_BYTES_LIMIT / MEGABYTE },
+		default: DEFAULT_MAX_ANSWER_BYTES / MEGABYTE,
+		description:
+			'Largest answer one request may bring (a page of 1,000 charging events is about 1 MB). A larger one fails the attempt as soon as it passes the limit, instead of filling memory.',
 	},
 ];
 

@@ -1,5 +1,6 @@
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
+import { DEFAULT_MAX_ANSWER_BYTES, MAX_ANSWER_BYTES_LIMIT, MEGABYTE } from '../../client/answer';
 import { DEFAULT_RETRY } from '../../client/retry';
 import { DEFAULT_TIMEOUT_MS, type RequestSettings } from '../../client/transport';
 import { itemParameter } from './parameters';
@@ -47,8 +48,10 @@ export function requestSettings(
 	const maxAttempts = numberOption(context, itemIndex, options, 'maxAttempts', 'Retry Attempts', DEFAULT_RETRY.maxAttempts, 1, 10);
 	const maxRetryWait = numberOption(context, itemIndex, options, 'maxRetryWait', 'Max Retry Wait (Seconds)', DEFAULT_RETRY.maxDelayMs / 1000, 0, 300);
 	const timeoutMs = numberOption(context, itemIndex, options, 'timeout', 'Timeout (Ms)', DEFAULT_TIMEOUT_MS, 1, 3_600_000);
+	const maxAnswerSize = numberOption(context, itemIndex, options, 'maxAnswerSize', 'Max Answer Size (MB)', DEFAULT_MAX_ANSWER_BYTES / MEGABYTE, 1, MAX_ANSWER_BYTES_LIMIT / MEGABYTE);
 	return {
 		timeoutMs: Math.floor(timeoutMs),
+		maxAnswerBytes: Math.floor(maxAnswerSize * MEGABYTE),
 		retry: {
 			...DEFAULT_RETRY,
 			maxAttempts: Math.floor(maxAttempts),

@@ -6,7 +6,7 @@ import type { INode } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import { ChargePilotCredentialError } from '../../../../credentials/chargepilot/errors';
-import { apiErrorFromResponse, errorCodeOf, serverMessage, transportError, type FailureContext } from '../../../../nodes/client/errors';
+import { apiErrorFromResponse, errorBody, errorCodeOf, MAX_ERROR_BODY_CHARACTERS, serverMessage, transportError, type FailureContext } from '../../../../nodes/client/errors';
 
 const node = { id: 'n1', name: 'ChargePilot', type: 'n8n-nodes-chargepilot.chargePilot', typeVersion: 1, position: [0, 0], parameters: {} } as INode;
 const context: FailureContext = { method: 'GET', path: '/sites/abc', itemIndex: 2, attempts: 1 };
@@ -206,5 +206,29 @@ describe('transportError: a call that got no answer', () => {
 		expect(error.context.code).toBe('EHOSTDOWN');
 		expect(transportError(node, {}, context).message).toBe('ChargePilot request GET /sites/abc failed: unknown network error (1 attempt)');
 		expect(transportError(node, {}, context).context.code).toBe('UNKNOWN');
+	});
+});
+
+describe('what an error keeps of the answer (attack run 2: a 2 MB error body stayed whole in the execution data)', () => {
+	test('a small object as it is; small text as body', () => {
+		expect(errorBody({ statusCode: 500, message: 'boom' })).toEqual({ statusCode: 500, message: 'boom' });
+		expect(errorBody('upstream failed')).toEqual({ body: 'upstream failed' });
+		expect(errorBody([1, 2])).toEqual({ body: '[1,2]' });
+		expect(errorBody(undefined)).toEqual({});
+		expect(errorBody('')).toEqual({});
+	});
+
+	test('anything larger: its first characters and its length', () => {
+		const big = { message: 'x'.repeat(2_000_000) };
+		const kept = errorBody(big);
+		expect(kept).toEqual({ body: `${JSON.stringify(big).slice(0, MAX_ERROR_BODY_CHARACTERS)}…`, bodyLength: JSON.stringify(big).length, bodyClipped: true });
+		expect(errorBody('y'.repeat(MAX_ERROR_BODY_CHARACTERS))).toEqual({ body: 'y'.repeat(MAX_ERROR_BODY_CHARACTERS) });
+		expect(errorBody('y'.repeat(MAX_ERROR_BODY_CHARACTERS + 1))).toMatchObject({ bodyLength: MAX_ERROR_BODY_CHARACTERS + 1, bodyClipped: true });
+	});
+
+	test('the NodeApiError of a 500 with a 2 MB body is small as a whole', () => {
+		const error = apiErrorFromResponse(node, { statusCode: 500, headers: {}, body: { statusCode: 500, message: 'z'.repeat(2_000_000), error: 'Internal Server Error' } }, context);
+		expect(JSON.stringify(error).length).toBeLessThan(10_000);
+		expect(error.message).toMatch(/^ChargePilot answered 500 to GET \/sites\/abc: z{500}… \(2000000 characters\) \(1 attempt\)$/);
 	});
 });

@@ -1,3 +1,5 @@
+import { Readable } from 'node:stream';
+
 import type { ICredentialDataDecryptedObject, IHttpRequestOptions, INode } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
@@ -114,6 +116,7 @@ describe('what the transport asks of n8n', () => {
 			json: true,
 			returnFullResponse: true,
 			ignoreHttpStatusErrors: true,
+			encoding: 'stream',
 			timeout: 1234,
 			body: { k: 1 },
 		});
@@ -147,9 +150,9 @@ describe('what the transport asks of n8n', () => {
 		expect(response.headers).toEqual({});
 	});
 
-	test('the default settings: 60 s, four attempts', async () => {
+	test('the default settings: 60 s, four attempts, 16 MB per answer', async () => {
 		expect(DEFAULT_TIMEOUT_MS).toBe(60_000);
-		expect(DEFAULT_SETTINGS).toEqual({ timeoutMs: 60_000, retry: { maxAttempts: 4, baseDelayMs: 500, maxDelayMs: 30_000, retryNonIdempotent: false } });
+		expect(DEFAULT_SETTINGS).toEqual({ timeoutMs: 60_000, retry: { maxAttempts: 4, baseDelayMs: 500, maxDelayMs: 30_000, retryNonIdempotent: false }, maxAnswerBytes: 16 * 1024 * 1024 });
 		const state = fake([{ status: 200 }]);
 		await apiRequest.call(state.context, { method: 'GET', path: '/sites' });
 		expect(state.asked[0].options.timeout).toBe(60_000);
@@ -287,6 +290,45 @@ describe('answers that are not what they say', () => {
 			const state = fake([step]);
 			expect((await call(state)).body).toEqual(step.body);
 		}
+	});
+});
+
+describe('the size of an answer (read as a stream, with a ceiling)', () => {
+	const streamed = (text: string | Buffer, status = 200) => {
+		const state = fake([]);
+		let calls = 0;
+		(state.context.helpers as unknown as Record<string, unknown>).httpRequestWithAuthentication = async (_type: string, options: IHttpRequestOptions) => {
+			calls++;
+			expect(options.encoding).toBe('stream');
+			return { statusCode: status, headers: { 'content-type': 'application/json' }, body: Readable.from([Buffer.from(text)]) };
+		};
+		return { state, calls: () => calls };
+	};
+
+	test('a streamed answer is read and decoded', async () => {
+		const { state } = streamed('{"charging_events":[],"count":0}');
+		expect((await call(state)).body).toEqual({ charging_events: [], count: 0 });
+	});
+
+	test('an answer larger than Max Answer Size fails the attempt, saying so; it is not retried', async () => {
+		const { state, calls } = streamed('x'.repeat(3000));
+		const error = await failure(state, { settings: { ...QUICK, maxAnswerBytes: 2048 } });
+		expect(calls()).toBe(1);
+		expect(error.message).toBe('ChargePilot request GET /sites failed: the answer was larger than 2 KB and was not read further (1 attempt)');
+		expect((error as NodeApiError).description).toBe('Ask for less in one request (a narrower From/To window, a smaller Page Size), or raise Max Answer Size under Options if the answer really is that large.');
+	});
+
+	test('the ceiling holds for error answers too; the ceiling by default is 16 MB', async () => {
+		const { state } = streamed(Buffer.alloc(16 * 1024 * 1024 + 1, 0x20), 500);
+		const error = await failure(state, { settings: { ...QUICK, maxAnswerBytes: undefined } });
+		expect(error.message).toMatch(/the answer was larger than 16 MB and was not read further/);
+	});
+
+	test('a streamed JSON answer that does not parse is malformed, and retried as before', async () => {
+		const { state, calls } = streamed('{"charging_events":[');
+		const error = await failure(state);
+		expect(calls()).toBe(3);
+		expect(error.message).toMatch(/the answer was not valid JSON \(after 3 attempts\)/);
 	});
 });
 
