@@ -231,6 +231,20 @@ async function mcpLine({ line, instance, sandbox, check, skip, startN8n, signIn 
 
 			const keys = Object.keys(sessions.arguments);
 			const good = operationOf(sessions).args(sandbox);
+
+			await check(`${tag}: a window without sessions: a result that says so ({"results": 0, "message"}), not an empty text; one verified request`, async () => {
+				const empty = { ...good, from: '2025-01-01T00:00:00Z', to: '2025-01-02T00:00:00Z' };
+				const { value: result, requests } = await recorded(sandbox, () => session.callTool({ name: sessions.name, arguments: empty }));
+				assert.equal(requests.length, 1, `${requests.length} requests`);
+				assert.equal(requests[0].auth.ok, true, requests[0].auth.reason);
+				assert.equal(requests[0].status, 200);
+				assert.notEqual(result.isError, true, resultText(result).slice(0, 300));
+				const items = resultItems(result);
+				assert.equal(items?.length, 1, resultText(result).slice(0, 300));
+				assert.equal(items[0].results, 0);
+				assert.ok(typeof items[0].message === 'string' && items[0].message.length > 0, resultText(result).slice(0, 300));
+				return `"${resultText(result)}"`;
+			});
 			const wrongType = { ...good, [keys[0]]: 42 };
 			const missing = Object.fromEntries(Object.entries(good).slice(0, -1));
 			for (const [what, args, key] of [
@@ -292,7 +306,7 @@ async function mcpLine({ line, instance, sandbox, check, skip, startN8n, signIn 
 				assert.match(value.error.message, /Tool not found/);
 			});
 
-			await check(`${tag}: 6 calls in flight at once over two sessions: each gets its own answer, one verified request each`, async () => {
+			await check(`${tag}: 6 calls in flight at once over two sessions run at the same time; each gets its own answer, one verified request each`, async () => {
 				const other = await connect(urls.bearer, { transport, headers: bearer, name: 'chargepilot-mcp-e2e-2', onCall: countCall });
 				try {
 					const calls = Array.from({ length: 6 }, (_v, k) => {
@@ -314,6 +328,7 @@ async function mcpLine({ line, instance, sandbox, check, skip, startN8n, signIn 
 					assert.equal(requests.length, calls.length, `${requests.length} requests for ${calls.length} calls`);
 					// The most requests the sandbox was answering at one moment.
 					const overlap = Math.max(...requests.map((a) => requests.filter((b) => b.startedMs <= a.startedMs && a.startedMs < b.endedMs).length));
+					assert.ok(overlap >= 2, `the calls ran one after the other (${ms} ms for ${calls.length})`);
 					const details = calls.map((call, k) => {
 						assert.notEqual(answers[k].isError, true, `call ${k}: ${resultText(answers[k]).slice(0, 200)}`);
 						const operation = operationOf(call.tool);
