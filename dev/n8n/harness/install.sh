@@ -160,6 +160,8 @@ fail_step() {
   exit 1
 }
 
+removing() { printf 'removing'; }
+compiling() { printf 'compiling'; }
 packages_in_place() {
   local counts
   counts=$(node "$script_dir/progress.js" "$dir") || return 1
@@ -204,6 +206,14 @@ printf 'n8n harness %s: n8n %s in %s; npm %s on node %s\n' "$line" "$want_n8n" "
 common_flags=(--ignore-scripts --prefer-offline --no-audit --no-fund --engine-strict=false --update-notifier=false)
 t1=$SECONDS
 if [[ -f "$lock" ]]; then
+  # npm ci deletes node_modules first anyway; done here, the progress lines count up from 0.
+  # (minutes for ~2 GB on a busy machine: with progress lines like any step)
+  if [[ -d "$nm" ]]; then
+    say "removing the old node_modules ..."
+    t1=$SECONDS
+    run_step removing rm -rf -- "$nm" || fail_step "removing $nm failed"
+    say "    done ($((SECONDS - t1)) s)"
+  fi
   say "1/3 npm ci (takes 2-4 min and ~2-3 GB; the first time longer, while npm's cache fills) ..."
   run_step npm_ci_progress env PATH="$npm_path" npm ci "${common_flags[@]}" || fail_step "npm ci failed" \
     "Installing n8n needs the npm registry (or npm's cache) and ~3 GB of disk."
@@ -244,7 +254,7 @@ fi
 export JOBS="${JOBS:-max}"
 
 # Step 2: sqlite3 (the compiler's warnings go to the log).
-compiling() { printf 'compiling'; }
+
 say "2/3 compiling sqlite3 (node-gyp, nodedir=${npm_config_nodedir:-<npm default>}; ~1-2 min) ..."
 t1=$SECONDS
 run_step compiling env PATH="$run_path" npm rebuild sqlite3 --ignore-scripts=false --foreground-scripts --no-audit --no-fund --update-notifier=false \

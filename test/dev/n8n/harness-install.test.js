@@ -134,6 +134,18 @@ describe('dev/n8n/harness/install.sh', () => {
 		expect(run.lines.indexOf(resolving.at(-1))).toBeLessThan(run.lines.indexOf(unpacking[0]));
 	}, 120_000);
 
+	test('an old node_modules without a stamp (an interrupted or stale install) is removed first, as a step', () => {
+		const tree = makeTree(1);
+		trees.push(tree);
+		fs.mkdirSync(path.join(tree.dir, 'node_modules', 'left-over'), { recursive: true });
+		fs.writeFileSync(path.join(tree.dir, 'node_modules', 'left-over', 'package.json'), '{}');
+		const run = install(tree, 1);
+		expect(run.status).toBe(0);
+		expect(run.lines[1]).toMatch(/n8n-1: removing the old node_modules \.\.\.$/);
+		expect(run.lines[2]).toMatch(/n8n-1:\s+done \(\d+ s\)$/);
+		expect(fs.existsSync(path.join(tree.dir, 'node_modules', 'left-over'))).toBe(false);
+	}, 120_000);
+
 	test('a failed sqlite3 build: its cause, the last lines of its output and the log path; not the earlier steps', () => {
 		const tree = makeTree(1);
 		trees.push(tree);
