@@ -1,3 +1,11 @@
+/**
+ * The credential's `authenticate`, which n8n calls for every request made with the ChargePilot API
+ * credential (the ChargePilot nodes, the credential's Test button, n8n's HTTP Request node): it
+ * resolves and checks the base URL, refuses requests whose key or signature could reach anyone but
+ * the base URL's host (destination.ts, headers.ts, decoded paths), fixes the exact URL and body bytes
+ * (canonicalRequest.ts), chooses the signed path's form (signedPathAuto.ts) and signs them
+ * (signature.ts). Idempotent: n8n calls it again on its own output after a 401.
+ */
 import type { ICredentialDataDecryptedObject, IDataObject, IHttpRequestOptions } from 'n8n-workflow';
 
 import {

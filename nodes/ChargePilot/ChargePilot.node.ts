@@ -5,14 +5,14 @@ import { CREDENTIAL_TYPE } from '../../credentials/chargepilot';
 import { searchSites } from '../client/siteLocator';
 import { resources } from './actions/resources';
 import { router } from './actions/router';
-import { withToolProperties } from './actions/tool.descriptions';
 
 /**
- * The node's properties, and those of n8n's generated "ChargePilot Tool" (for AI agents): a
- * Description written for a model per operation and a smaller Limit for charging events, shown
- * only in the tool (see tool.descriptions.ts for why they are not `usableAsTool.replacements`).
+ * The ChargePilot action node: its description (Resource, then each resource's Operation list and
+ * the operations' own parameters, including what each shows only as an AI tool: see
+ * common.descriptions.ts `toolDescription`), the site list search, and `execute`, which the router
+ * runs. Every resource and operation comes from the one table in actions/resources.ts.
  */
-const properties: INodeProperties[] = withToolProperties([
+const properties: INodeProperties[] = [
 	{
 		displayName: 'Resource',
 		name: 'resource',
@@ -22,7 +22,7 @@ const properties: INodeProperties[] = withToolProperties([
 		default: 'api',
 	},
 	...resources.flatMap((entry) => entry.description),
-]);
+];
 
 export class ChargePilot implements INodeType {
 	description: INodeTypeDescription = {

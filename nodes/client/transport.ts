@@ -1,3 +1,10 @@
+/**
+ * One ChargePilot call, the way every node of this package makes it: through n8n's
+ * `httpRequestWithAuthentication` with the ChargePilot credential (which signs every attempt
+ * afresh), within one Timeout per attempt (Signed Path Auto's second form included), reading the
+ * answer as a stream with a ceiling on its size (answer.ts), retrying what is safe to retry
+ * (retry.ts), and turning failures into the node's errors (errors.ts).
+ */
 import type {
 	IAdditionalCredentialOptions,
 	ICredentialDataDecryptedObject,

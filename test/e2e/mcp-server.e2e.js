@@ -440,6 +440,6 @@ runSuite({
 	name: 'mcp-server e2e',
 	sandbox: { signedPath: 'full' },
 	maxMsPerLine: MAX_MS_PER_LINE,
-	needsFiles: ['dist/nodes/ChargePilot/ChargePilot.node.js', 'dist/nodes/ChargePilot/actions/tool.descriptions.js'],
+	needsFiles: ['dist/nodes/ChargePilot/ChargePilot.node.js', 'dist/nodes/ChargePilot/actions/common.descriptions.js'],
 	line: mcpLine,
 });

@@ -31,7 +31,31 @@ test('bad input from the model (To before From) comes back as an item naming the
 		asTool: true,
 	});
 	expect(error).toBeUndefined();
-	expect(String(items[0].json.error)).toMatch(/To \(item 0\).*not after From/);
+	// A model cannot act on "(item 0)": the field is said to be fixed in the tool instead.
+	expect(String(items[0].json.error)).toMatch(/^To \(set in the tool, not an argument\): .*not after From/);
+	expect(sandbox().requests).toHaveLength(0);
+});
+
+test.each([
+	[{ siteId: 'site-berlin-depot', from: 'next tuesday', search: 'x' }, 'From (argument "from"): "next tuesday" is not a valid date and time'],
+	[{ siteId: '../admin', from: '2026-01-01T00:00:00Z', search: 'x' }, 'Site (argument "siteId"): the ID "../admin" contains "/" or "\\", which an ID cannot hold'],
+	[{ siteId: 'site-berlin-depot', from: '2026-01-01T00:00:00Z', search: 'line\nbreak' }, 'Search Text (argument "search"): contains a line break or control character'],
+])('an argument the model filled wrong is named by its $fromAI() key, not by "(item 0)": %j', async (args, message) => {
+	const { items, error } = await runNode({
+		parameters: {
+			resource: 'chargingEvent',
+			operation: 'getAll',
+			siteId: rl("={{ $fromAI('siteId', 'the site ID', 'string') }}"),
+			from: "={{ $fromAI('from', 'start of the window', 'string') }}",
+			to: '2026-02-01T00:00:00Z',
+			options: { searchText: "={{ $fromAI('search', 'free text', 'string') }}" },
+		},
+		credentials: creds(),
+		asTool: true,
+		items: [args],
+	});
+	expect(error).toBeUndefined();
+	expect(items.map((item) => String(item.json.error))).toEqual([message]);
 	expect(sandbox().requests).toHaveLength(0);
 });
 

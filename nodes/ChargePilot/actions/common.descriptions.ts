@@ -48,6 +48,54 @@ export const limit: INodeProperties = {
 	displayOptions: { show: { returnAll: [false] } },
 };
 
+/*
+ * The node as an AI agent's tool ("ChargePilot Tool", which n8n makes from `usableAsTool`, also what
+ * n8n's MCP Server Trigger serves). A model sees a tool's name, its description and the arguments
+ * filled with `$fromAI()`; n8n's own description would only say "Get many charging events in
+ * ChargePilot". So each operation declares, in its own properties, a description written for a model
+ * (what it returns, IDs, units, time formats, limits) as the default of the tool's Description
+ * parameter, which users may edit, and where it lists many results, the tool's own Limit.
+ *
+ * They are the node's own properties, shown only in the tool (`@tool` in their display options, as
+ * n8n's HTTP Request node does), not `usableAsTool.replacements`: n8n applies replacements only to the
+ * description its editor shows. The engine builds the tool from the node's own properties (n8n's
+ * NodeTypes.getByNameAndVersion → convertNodeToAiTool, in 1.x and 2.x) and fills the defaults of
+ * those, so a Description or Limit given as a replacement is shown to the user but never used: the
+ * model was told "Get many sites in ChargePilot" and got 50 events (measured with n8n 2.41.1 and
+ * 1.123.81, test/e2e/ai-agent.e2e.js). Because the node has a `toolDescription` property, n8n adds
+ * no "Tool Description: Set Automatically" switch of its own.
+ */
+
+/** Display options shown only in the tool (`true`) or only in the node (`false`). */
+function onlyInTool(displayOptions: IDisplayOptions | undefined, tool: boolean): IDisplayOptions {
+	return { ...displayOptions, show: { ...displayOptions?.show, '@tool': [tool] } };
+}
+
+/** The operation's Description for a model, shown only in the tool; put it first in the operation's properties. */
+export function toolDescription(text: string): INodeProperties {
+	return {
+		displayName: 'Description',
+		name: 'toolDescription',
+		type: 'string',
+		typeOptions: { rows: 3 },
+		default: text,
+		required: true,
+		description: 'What the AI model is told this tool does. The default says what it returns and which formats it expects; adjust it to your use.',
+		displayOptions: onlyInTool(undefined, true),
+	};
+}
+
+/**
+ * The Limit of an operation that lists many results: the node's (default 50), and in the tool one of
+ * its own with a default that fits a model's context.
+ */
+export function limitWithToolDefault(toolDefault: number): INodeProperties[] {
+	return [
+		{ ...limit, displayOptions: onlyInTool(limit.displayOptions, false) },
+		{ ...limit, default: toolDefault, displayOptions: onlyInTool(limit.displayOptions, true) },
+	];
+}
+
 export const simplify: INodeProperties = {
 	displayName: 'Simplify',
 	name: 'simplify',

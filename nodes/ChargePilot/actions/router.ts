@@ -1,9 +1,16 @@
+/**
+ * The router of the ChargePilot node: finds the chosen operation in actions/resources.ts and runs it
+ * for every input item (in parallel up to Concurrency, output in input order, paired with its item),
+ * with Continue On Fail and the node's behaviour as a tool (toolUse.ts). The operations read their
+ * parameters and send their requests; the router only orders and collects.
+ */
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { NodeOperationError, sleep } from 'n8n-workflow';
 
 import { concurrencySetting } from '../helpers/settings';
 import type { Operation, Step } from './operation';
 import { resources } from './resources';
+import { forTool, toolCaller } from './toolUse';
 
 /** One item's parameters once read: its step, or what was wrong with them. */
 type Read = { ok: true; step: Step } | { ok: false; error: unknown };
@@ -32,32 +39,27 @@ export function errorJson(error: unknown): IDataObject {
 	return json;
 }
 
+/** What a tool answers instead of nothing (a model reading an empty string cannot tell why). */
+const NO_RESULTS: IDataObject = { results: 0, message: 'ChargePilot returned nothing for this request (for example, no charging sessions in this time window).' };
+
 /**
  * Runs the chosen operation for every input item, up to `concurrency` at a time. Output keeps the
  * input order; each item's results are paired with it. Under Continue On Fail a failed item gives
  * one error item; otherwise the first failure (lowest item index among those that failed) stops the run.
+ * As a tool (toolUse.ts): an AI Agent gets failures as readable items and an empty answer said in
+ * words; n8n's MCP Server Trigger gets the failure thrown (an MCP tool error); both read the
+ * argument's name instead of "(item 0)".
  *
  * While requests are on the wire, the items next in line have their parameters read ahead (at most
  * `concurrency` of them, one per turn of the event loop so answers are never held up). Reading
  * has no side effects: an item read ahead but never started (the run stopped) sends nothing, and
  * an item whose parameters are wrong fails when its turn comes, exactly as if read then.
  */
-/**
- * Whether the node runs as an AI agent's tool ("ChargePilot Tool"). A tool's answer is all the model
- * sees, so errors come back as readable items (as under Continue On Fail: the agent reads the
- * message and the hint instead of the execution failing) and an empty answer says so.
- */
-function runsAsTool(context: IExecuteFunctions): boolean {
-	return context.getNode().type.endsWith('Tool');
-}
-
-/** What a tool answers instead of nothing (a model reading an empty string cannot tell why). */
-const NO_RESULTS: IDataObject = { results: 0, message: 'ChargePilot returned nothing for this request (for example, no charging sessions in this time window).' };
-
 export async function router(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 	const items = this.getInputData();
-	const asTool = runsAsTool(this);
-	const continueOnFail = asTool || this.continueOnFail();
+	const caller = toolCaller(this);
+	const asTool = caller !== undefined;
+	const continueOnFail = caller === 'agent' || (caller === undefined && this.continueOnFail());
 	const prepare = operationFor(this);
 	const concurrency = items.length > 1 ? concurrencySetting(this) : 1;
 	const results: INodeExecutionData[][] = new Array(items.length);
@@ -116,7 +118,9 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 			}
 			if (!outcome.ok) {
 				if (continueOnFail) {
-					results[itemIndex] = [{ json: errorJson(outcome.error), pairedItem: { item: itemIndex } }];
+					const json = errorJson(outcome.error);
+					if (asTool) json.error = forTool(this, String(json.error));
+					results[itemIndex] = [{ json, pairedItem: { item: itemIndex } }];
 				} else {
 					failures.push({ index: itemIndex, error: outcome.error });
 				}
@@ -133,6 +137,11 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 	if (failures.length) {
 		failures.sort((a, b) => a.index - b.index);
 		const { index, error } = failures[0];
+		if (caller === 'mcp') {
+			// An MCP tool error, as a client reads it: n8n sends "<message>\n\nDetails: <description>".
+			const { error: message, description } = errorJson(error);
+			throw new NodeOperationError(this.getNode(), forTool(this, String(message)), { itemIndex: index, description: description as string | undefined });
+		}
 		if (error instanceof NodeOperationError || (error as { node?: unknown })?.node) throw error;
 		throw new NodeOperationError(this.getNode(), error as Error, { itemIndex: index });
 	}

@@ -13,7 +13,7 @@ const WEEK = 7 * 86_400_000;
 const WINDOW = { from: '2026-03-02T00:00:00Z', to: '2026-03-09T00:00:00Z' };
 /** ISO 8601 in UTC without milliseconds, as a model would write it. */
 const iso = (ms) => new Date(ms).toISOString().replace('.000Z', 'Z');
-/** The Limit of Charging Event → Get Many in tool use (nodes/ChargePilot/actions/tool.descriptions.ts). */
+/** The Limit of Charging Event → Get Many in tool use (TOOL_EVENT_LIMIT in nodes/ChargePilot/actions/chargingEvent/getAll.operation.ts). */
 const TOOL_EVENT_LIMIT = 20;
 
 /** The sandbox's sessions of a site in a window (from <= start_time < to), newest first, at most `limit`. */

@@ -13,7 +13,7 @@ import {
 	validatePath,
 	validateQueryObject,
 } from '../../helpers/validation';
-import { forOperation, optionsCollection } from '../common.descriptions';
+import { forOperation, optionsCollection, toolDescription } from '../common.descriptions';
 import type { Step } from '../operation';
 
 const METHODS_WITH_BODY = ['POST', 'PUT', 'PATCH', 'DELETE'];
@@ -21,6 +21,9 @@ const METHODS_WITH_BODY = ['POST', 'PUT', 'PATCH', 'DELETE'];
 export const MAX_BODY_BYTES = 1024 * 1024;
 
 const properties: INodeProperties[] = [
+	toolDescription(
+		'Sends one signed request to the ChargePilot REST API (The Mobility House) and returns its JSON answer. The path is relative to /rest/v1, e.g. /sites, /sites/{siteId} (one site with its fuse tree) or /charging-events/site/{siteId}?from=2026-11-01T00:00:00Z&to=2026-11-08T00:00:00Z (times in ISO 8601 with an offset; take at most 1000, skip for paging; energy_wh in Wh). Errors come back as {"error", "description", "httpCode"}.',
+	),
 	{
 		displayName: 'Method',
 		name: 'method',

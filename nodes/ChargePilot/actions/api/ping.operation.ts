@@ -2,10 +2,13 @@ import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
 import { apiRequest } from '../../../client/transport';
 import { requestSettings } from '../../helpers/settings';
-import { forOperation, optionsCollection } from '../common.descriptions';
+import { forOperation, optionsCollection, toolDescription } from '../common.descriptions';
 import type { Step } from '../operation';
 
-export const description = forOperation('api', 'ping', [optionsCollection()]);
+export const description = forOperation('api', 'ping', [
+	toolDescription('Checks whether the ChargePilot EV-charging API is reachable. Takes no arguments. Returns {"result": "...", "latencyMs": <round trip in ms>}.'),
+	optionsCollection(),
+]);
 
 /** GET /ping: the API's liveness answer plus the measured round trip. */
 export function prepare(this: IExecuteFunctions, itemIndex: number): Step {

@@ -8,10 +8,16 @@ import { itemParameter, runNode } from '../../helpers/parameters';
 import { operationOptions, requestSettings } from '../../helpers/settings';
 import { siteIdParameter } from '../../helpers/siteId';
 import { dateTimeValue, eventReadOptions, inputError, limitParameter, SORT_FIELDS } from '../../helpers/validation';
-import { forOperation, limit, optionsCollection, returnAll, siteLocator } from '../common.descriptions';
+import { forOperation, limitWithToolDefault, optionsCollection, returnAll, siteLocator, toolDescription } from '../common.descriptions';
 import type { Step } from '../operation';
 
+/** Default Limit in tool use: 20 sessions fit a model's context (~9,000 characters). */
+export const TOOL_EVENT_LIMIT = 20;
+
 const properties: INodeProperties[] = [
+	toolDescription(
+		'Lists the completed EV charging sessions (charging events) of one site that started between From and To. Site: the site ID from the sites list. From and To: ISO 8601 date-times with an offset, e.g. 2026-11-01T00:00:00Z; To must be after From; keep the window to a few weeks. Returns one item per session with the fields ChargePilot sends: transaction_id, start_time, stop_time, duration (seconds), energy delivered in Wh where present (e.g. energy_wh), charger and connector IDs, id_tag. At most Limit sessions (default 20), so more sessions may exist: ask for a shorter window to see them all. An empty window returns {"results": 0, "message"}; a window ChargePilot does not deliver completely is marked with _incomplete. An unknown site comes back as an error with httpCode 404.',
+	),
 	siteLocator,
 	{
 		displayName: 'From',
@@ -30,7 +36,7 @@ const properties: INodeProperties[] = [
 		description: 'End of the time window; must be after From',
 	},
 	returnAll,
-	limit,
+	...limitWithToolDefault(TOOL_EVENT_LIMIT),
 	optionsCollection([
 		{
 			displayName: 'Fail When Incomplete',

@@ -5,10 +5,17 @@ import { apiRequest } from '../../../client/transport';
 import { itemParameter } from '../../helpers/parameters';
 import { requestSettings } from '../../helpers/settings';
 import { siteIdParameter } from '../../helpers/siteId';
-import { forOperation, optionsCollection, simplify, siteLocator } from '../common.descriptions';
+import { forOperation, optionsCollection, simplify, siteLocator, toolDescription } from '../common.descriptions';
 import type { Step } from '../operation';
 
-export const description = forOperation('site', 'get', [siteLocator, simplify, optionsCollection()]);
+export const description = forOperation('site', 'get', [
+	toolDescription(
+		'Gets one EV charging site by its ID (the id from the sites list, e.g. site-berlin-depot): name, timezone (IANA), controller and its numbers of charging stations and charging points. An unknown ID comes back as an error with httpCode 404.',
+	),
+	siteLocator,
+	simplify,
+	optionsCollection(),
+]);
 
 /** GET /sites/{id}. */
 export function prepare(this: IExecuteFunctions, itemIndex: number): Step {

@@ -6,10 +6,18 @@ import { apiRequest } from '../../../client/transport';
 import { itemParameter, runNode } from '../../helpers/parameters';
 import { requestSettings } from '../../helpers/settings';
 import { limitParameter } from '../../helpers/validation';
-import { forOperation, limit, optionsCollection, returnAll, simplify } from '../common.descriptions';
+import { forOperation, limit, optionsCollection, returnAll, simplify, toolDescription } from '../common.descriptions';
 import type { Step } from '../operation';
 
-export const description = forOperation('site', 'getAll', [returnAll, limit, simplify, optionsCollection()]);
+export const description = forOperation('site', 'getAll', [
+	toolDescription(
+		'Lists the EV charging sites this ChargePilot API key can read. Returns one item per site: id (pass it as the site ID to the other ChargePilot tools), name, timezone (IANA), controller, controllerId, controllerSerialNo, chargingStationCount and chargingPointCount.',
+	),
+	returnAll,
+	limit,
+	simplify,
+	optionsCollection(),
+]);
 
 /** GET /sites: every site the key can read (the API documents no paging for it). */
 export function prepare(this: IExecuteFunctions, itemIndex: number): Step {

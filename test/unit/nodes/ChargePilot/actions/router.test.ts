@@ -51,12 +51,14 @@ interface Options {
 	concurrency?: unknown;
 	continueOnFail?: boolean;
 	tool?: boolean;
+	/** The type of the node that asked for the tool (getExecuteData().node), e.g. the MCP Server Trigger. */
+	caller?: string;
 	parameters?: IDataObject;
 }
 
 const node = (tool = false): INode => ({ id: 'n1', name: 'ChargePilot', type: `n8n-nodes-chargepilot.chargePilot${tool ? 'Tool' : ''}`, typeVersion: 1, position: [0, 0], parameters: {} });
 
-async function run(plans: Plan[], { concurrency, continueOnFail = false, tool = false, parameters = { resource: 'fake', operation: 'run' } }: Options = {}) {
+async function run(plans: Plan[], { concurrency, continueOnFail = false, tool = false, caller, parameters = { resource: 'fake', operation: 'run' } }: Options = {}) {
 	mockPlans.splice(0, mockPlans.length, ...plans);
 	mockLog.length = 0;
 	const values: IDataObject = { ...parameters, options: concurrency === undefined ? {} : { concurrency } };
@@ -66,6 +68,7 @@ async function run(plans: Plan[], { concurrency, continueOnFail = false, tool = 
 		getNode: () => theNode,
 		continueOnFail: () => continueOnFail,
 		getNodeParameter: (name: string, _itemIndex: number, fallback?: unknown) => values[name] ?? fallback,
+		getExecuteData: () => ({ node: caller ? { ...theNode, type: caller } : theNode }),
 	};
 	return router.call(context as unknown as IExecuteFunctions);
 }
@@ -224,5 +227,42 @@ describe('router', () => {
 		expect(error.message).toBe(message);
 		expect(error.description).toBe('Open the node and choose the resource and operation again.');
 		expect(mockLog).toEqual([]);
+	});
+});
+
+describe('as a tool: who calls decides how a failure comes back', () => {
+	const bad = new NodeOperationError(node(true), 'From (item 0): "soon" is not a valid date and time', { description: 'Use ISO 8601.' });
+
+	test('an AI Agent (or anything but the MCP Server Trigger) gets the failure as an item, "(item 0)" replaced', async () => {
+		for (const caller of [undefined, '@n8n/n8n-nodes-langchain.agent']) {
+			const items = await run([{ fail: bad }], { tool: true, caller });
+			expect(items[0].map((item) => item.json)).toEqual([{ error: 'From: "soon" is not a valid date and time', description: 'Use ISO 8601.' }]);
+		}
+	});
+
+	test("n8n's MCP Server Trigger gets it thrown (an MCP tool error), with its hint; nothing is swallowed", async () => {
+		const error = await failureOf(run([{ fail: bad }], { tool: true, caller: '@n8n/n8n-nodes-langchain.mcpTrigger' }));
+		expect(error).toBeInstanceOf(NodeOperationError);
+		expect(error.message).toBe('From: "soon" is not a valid date and time');
+		expect(error.description).toBe('Use ISO 8601.');
+	});
+
+	test('an API failure thrown for the MCP Server Trigger keeps its message and hint', async () => {
+		const apiFailure = Object.assign(new Error('ChargePilot answered 404 to GET /sites/x: Site x not found (1 attempt)'), { description: 'Check the ID.', httpCode: '404' });
+		const error = await failureOf(run([{ fail: apiFailure }], { tool: true, caller: '@n8n/n8n-nodes-langchain.mcpTrigger' }));
+		expect(error.message).toBe('ChargePilot answered 404 to GET /sites/x: Site x not found (1 attempt)');
+		expect(error.description).toBe('Check the ID.');
+	});
+
+	test('the MCP Server Trigger calling the node as a plain node (not its tool) changes nothing', async () => {
+		const error = await failureOf(run([{ fail: bad }], { caller: '@n8n/n8n-nodes-langchain.mcpTrigger' }));
+		expect(error.message).toBe('From (item 0): "soon" is not a valid date and time');
+	});
+
+	test('a successful answer is the same for both callers', async () => {
+		for (const caller of ['@n8n/n8n-nodes-langchain.mcpTrigger', '@n8n/n8n-nodes-langchain.agent']) {
+			expect((await run([{ out: [{ a: 1 }] }], { tool: true, caller }))[0].map((item) => item.json)).toEqual([{ a: 1 }]);
+			expect((await run([{ out: [] }], { tool: true, caller }))[0].map((item) => item.json)).toEqual([{ results: 0, message: expect.stringMatching(/returned nothing/) }]);
+		}
 	});
 });
