@@ -16,6 +16,8 @@ import {
 } from '../../../../nodes/client/timeZones';
 
 const H = 3_600_000;
+/** npm run mutate sets CHARGEPILOT_TEST_BULK=skip (test/setup-mutation.js): the sweeps run smaller there. */
+const BULK = process.env.CHARGEPILOT_TEST_BULK !== 'skip';
 const utc = (text: string) => Date.parse(text);
 
 /** The offset Intl prints for the instant, e.g. 'GMT+05:30' -> 19,800,000 ms. */
@@ -115,13 +117,13 @@ describe('zoneOffsetMs', () => {
 		let checked = 0;
 		const wrong: string[] = [];
 		for (const zone of zones) {
-			for (let t = utc('2026-01-01T00:00:00Z'); t < utc('2027-01-01T00:00:00Z'); t += 97 * 60_000) {
+			for (let t = utc('2026-01-01T00:00:00Z'); t < utc('2027-01-01T00:00:00Z'); t += (BULK ? 97 : 997) * 60_000) {
 				if (zoneOffsetMs(t, zone) !== oracleOffset(t, zone)) wrong.push(`${zone} ${new Date(t).toISOString()}`);
 				checked++;
 			}
 		}
 		expect(wrong).toEqual([]);
-		expect(checked).toBeGreaterThan(40_000);
+		expect(checked).toBeGreaterThan(BULK ? 40_000 : 4_000);
 	});
 
 	test('offsets with seconds (local mean time before zones existed)', () => {
