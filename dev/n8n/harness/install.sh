@@ -214,6 +214,7 @@ if [[ -f "$lock" ]]; then
     run_step removing rm -rf -- "$nm" || fail_step "removing $nm failed"
     say "    done ($((SECONDS - t1)) s)"
   fi
+  t1=$SECONDS
   say "1/3 npm ci (takes 2-4 min and ~2-3 GB; the first time longer, while npm's cache fills) ..."
   run_step npm_ci_progress env PATH="$npm_path" npm ci "${common_flags[@]}" || fail_step "npm ci failed" \
     "Installing n8n needs the npm registry (or npm's cache) and ~3 GB of disk."
