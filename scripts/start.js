@@ -133,6 +133,10 @@ async function main(argv) {
 		return 0;
 	}
 
+	// The self-check's own requests to the sandbox are not logged (its result lines say what it
+	// checked); the user's are, from the banner on.
+	let selfChecking = false;
+	const onSandboxRequest = args.quiet ? undefined : (entry) => selfChecking || logSandboxRequest(entry);
 	let playground;
 	try {
 		playground = new Playground({
@@ -145,7 +149,7 @@ async function main(argv) {
 			sessionEverySeconds: args.sessionEverySeconds,
 			verbose: args.verbose,
 			reset: args.reset,
-			onSandboxRequest: args.quiet ? undefined : logSandboxRequest,
+			onSandboxRequest,
 			onSession: args.quiet ? undefined : logSession,
 		});
 	} catch (error) {
@@ -192,6 +196,7 @@ async function main(argv) {
 	let checkFailed = false;
 	if (args.check || args.smoke) {
 		playground.log('self-check: temporary copies of the demos and the examples, run against the sandbox ...');
+		selfChecking = true;
 		try {
 			const { results, ms } = await playground.selfCheck();
 			for (const { name, detail, skipped } of results) playground.log(`  ${skipped ? 'skip ' : 'ok  '}${name}: ${detail}`);
@@ -201,6 +206,8 @@ async function main(argv) {
 			const message = error instanceof PlaygroundError ? error.message : error.stack || String(error);
 			playground.log(`SELF-CHECK FAILED: ${message}`);
 			if (!args.smoke) playground.log('(the playground keeps running)');
+		} finally {
+			selfChecking = false;
 		}
 	}
 

@@ -44,6 +44,15 @@ async function existingIds(instance, db, log) {
 	return ids;
 }
 
+/** "7 workflows: the 3 demos and 4 from examples/" (entries of playgroundWorkflows(); demos have the file "(demo)"). */
+function describeNew(entries) {
+	const demos = entries.filter(({ file }) => file.startsWith('(')).length;
+	const parts = [];
+	if (demos) parts.push(`${demos} demo${demos > 1 ? 's' : ''}`);
+	if (entries.length > demos) parts.push(`${entries.length - demos} from examples/`);
+	return `${entries.length} workflows: ${parts.join(' and ')}`;
+}
+
 /**
  * Imports what is missing or changed: the sandbox credentials, the demo workflows and
  * examples/*.json. `paths`: the playground's (db, state, import). Returns { workflows: [{ id, name,
@@ -81,9 +90,12 @@ async function importIfNeeded({ instance, sandbox, paths, log }) {
 		for (const { workflow } of entries) fs.writeFileSync(path.join(dir, `${workflow.id}.json`), JSON.stringify(workflow, null, 2));
 	};
 	const importDir = () => instance.n8n(['import:workflow', '--separate', `--input=${dir}`], { retry: false });
+	// New ones in one line (the banner lists them); each replaced one on a line of its own.
+	const fresh = pending.filter(({ workflow }) => !ids.workflows.has(workflow.id));
+	if (fresh.length === 1) log(`  importing workflow "${fresh[0].workflow.name}" from ${fresh[0].file}`);
+	else if (fresh.length > 1) log(`  importing ${describeNew(fresh)}`);
 	for (const entry of pending) {
-		const again = ids.workflows.has(entry.workflow.id) ? ' (changed in this checkout: replacing the copy in n8n, and your edits of it)' : '';
-		log(`  importing workflow "${entry.workflow.name}" from ${entry.file}${again}`);
+		if (ids.workflows.has(entry.workflow.id)) log(`  importing workflow "${entry.workflow.name}" from ${entry.file} (changed in this checkout: replacing the copy in n8n, and your edits of it)`);
 		// A new copy was imported inactive: the playground activates it again (see markActivated).
 		delete nextState.activated[entry.workflow.id];
 	}

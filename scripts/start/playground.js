@@ -33,6 +33,8 @@ const { runSelfCheck } = require('./selfcheck');
 const { CREDENTIAL_ID, CREDENTIAL_NAME, DEMO_WORKFLOW_ID, POLL_WORKFLOW_ID, PUSH_KEY, PUSH_PATH, PUSH_WORKFLOW_ID, PUSH_WORKFLOW_NAME } = require('./workflows');
 
 const seconds = (ms) => `${(ms / 1000).toFixed(1)} s`;
+/** The steps of start() (each a this.step() call). */
+const START_STEPS = 7;
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 class Playground {
@@ -80,7 +82,7 @@ class Playground {
 			fs.rmSync(this.paths.user, { recursive: true, force: true });
 			fs.rmSync(this.paths.state, { force: true });
 		}
-		const harness = await this.step('harness', 'checking the n8n 2.41.1 harness (the first run installs it: ~3-5 min, ~3 GB)', async () => {
+		const harness = await this.step('harness', 'the n8n 2.41.1 harness (the first start installs it: ~3-5 min, ~3 GB)', async () => {
 			try {
 				return await ensureHarness(2);
 			} catch (error) {
@@ -92,21 +94,27 @@ class Playground {
 		});
 		await this.step('package', 'packing and installing n8n-nodes-chargepilot into the n8n user folder', () => this.installPackage(harness));
 		await this.step('sandbox', `starting the ChargePilot sandbox on port ${this.options.sandboxPort}`, () => this.startSandbox());
-		await this.step('import', 'checking credential and workflows', async () => {
+		await this.step('import', 'checking the credentials and workflows', async () => {
 			this.seeded = await importIfNeeded({ instance: this.instance, sandbox: this.sandbox, paths: this.paths, log: this.log });
 		});
 		await this.step('n8n', `starting n8n on ${this.url}`, () => this.startN8n());
-		await this.step('owner', 'owner account', () => this.ensureOwner());
+		await this.step('owner', 'the owner account', () => this.ensureOwner());
 		await this.step('activate', 'the Push Trigger demo', () => this.activatePushDemo());
 		this.timings.total = Date.now() - t0;
 		return this.info();
 	}
 
-	/** One step of start(): logged with its time; what goes wrong in it is a PlaygroundError. */
+	/**
+	 * One step of start() ("<n>/<steps> <label> ..."), then its outcome with its time: "  done (1.2 s)",
+	 * or what the step said it did (this.outcome(), e.g. "  created the owner ... (1.2 s)"). What goes
+	 * wrong in it is a PlaygroundError.
+	 */
 	async step(key, label, fn) {
 		if (this.stopping) throw new PlaygroundError('stopped');
-		this.log(`${label} ...`);
+		this.stepNumber = (this.stepNumber || 0) + 1;
+		this.log(`${this.stepNumber}/${START_STEPS} ${label} ...`);
 		const t = Date.now();
+		this.stepOutcome = null;
 		let result;
 		try {
 			result = await fn();
@@ -115,8 +123,13 @@ class Playground {
 			throw new PlaygroundError(error.message);
 		}
 		this.timings[key] = Date.now() - t;
-		this.log(`  done (${seconds(this.timings[key])})`);
+		this.log(`  ${this.stepOutcome || 'done'} (${seconds(this.timings[key])})`);
 		return result;
+	}
+
+	/** What the running step did, said on its closing line instead of "done". */
+	outcome(text) {
+		this.stepOutcome = text;
 	}
 
 	info() {
@@ -197,8 +210,8 @@ class Playground {
 			version: false,
 		});
 		const files = `${packed.filename} (${packed.files.length} files)`;
-		if (this.instance.installed) this.log(`  installed ${files} into ${path.relative(REPO, this.instance.nodesDir)}`);
-		else this.log(`  ${files} is unchanged since the last start; keeping the installed copy`);
+		if (this.instance.installed) this.outcome(`installed ${files} into ${path.relative(REPO, this.instance.nodesDir)}`);
+		else this.outcome(`${files} is unchanged since the last start; kept the installed copy`);
 	}
 
 	/** The Push Trigger demo's production URL, where the sandbox pushes its new sessions. */
@@ -245,7 +258,7 @@ class Playground {
 		if (await client.needsOwnerSetup()) {
 			await client.setupOwner({ email, firstName, lastName, password });
 			this.ownerCreated = true;
-			this.log(`  created the owner ${email}`);
+			this.outcome(`created the owner ${email}`);
 			return;
 		}
 		if (!(await client.login(email, password))) {
@@ -276,7 +289,7 @@ class Playground {
 				this.log(`  note: could not activate "${PUSH_WORKFLOW_NAME}" (HTTP ${res.status}: ${res.text.slice(0, 200)}); activate it in the editor to receive the sandbox's pushes`);
 				return;
 			}
-			this.log(`  activated "${PUSH_WORKFLOW_NAME}": the sandbox pushes its new sessions to ${this.pushUrl}`);
+			this.outcome(`activated "${PUSH_WORKFLOW_NAME}": the sandbox pushes its new sessions to ${this.pushUrl}`);
 		}
 		markActivated(this.paths.state, PUSH_WORKFLOW_ID);
 	}
