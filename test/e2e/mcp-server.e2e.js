@@ -18,8 +18,8 @@
  *                  a copy with Header Auth on a path of its own
  *   n8n's limits   a tools/call without "arguments", an unknown tool: what n8n answers
  *
- * Checks marked PENDING wait on the node change of issue 25 (a ChargePilot error as an MCP tool
- * error; the argument named instead of "(item 0)"): they are real assertions that fail until then.
+ * A ChargePilot error (an invalid date, an unknown site, ChargePilot's 401) must be a tool error
+ * for the client (isError: true) that names the argument instead of "(item 0)" (issue 25).
  * What n8n itself does not support on a line is run for its symptom, on a line of its own.
  * Loopback only; every n8n process is started here and stopped by its PID and group.
  */
@@ -40,7 +40,6 @@ const MAX_MS_PER_LINE = 8 * 60_000;
 const TRANSPORTS = ['streamableHttp', 'sse'];
 /** The sandbox's answer time while calls are in flight together. */
 const LATENCY_MS = 1000;
-const PENDING = 'PENDING (node change, issue 25):';
 /** How the client refers to an argument in a message: quoted, e.g. "from" (also inside JSON text). */
 const namesArgument = (text, key) => new RegExp(`\\\\?["'\`]${key}\\\\?["'\`]`).test(text);
 const ITEM_INDEX = /\(item \d+\)/;
@@ -271,8 +270,8 @@ async function mcpLine({ line, instance, sandbox, check, skip, startN8n, signIn 
 				assert.match(dateText, /ISO 8601/);
 				return `isError ${dateCall.value.result.isError ?? 'unset'}: "${dateText.slice(0, 300)}"`;
 			});
-			await check(`${tag}: ${PENDING} the invalid date is a tool error for the client (isError: true)`, () => assert.equal(dateCall.value.result?.isError, true, `isError ${dateCall.value.result?.isError}: the client reads the error as data: ${dateText.slice(0, 200)}`));
-			await check(`${tag}: ${PENDING} its message names the argument ("from"), not "(item 0)"`, () => {
+			await check(`${tag}: the invalid date is a tool error for the client (isError: true)`, () => assert.equal(dateCall.value.result?.isError, true, `isError ${dateCall.value.result?.isError}: the client reads the error as data: ${dateText.slice(0, 200)}`));
+			await check(`${tag}: its message names the argument ("from"), not "(item 0)"`, () => {
 				assert.doesNotMatch(dateText, ITEM_INDEX);
 				assert.ok(namesArgument(dateText, 'from'), `the argument "from" is not named: ${dateText.slice(0, 300)}`);
 			});
@@ -290,7 +289,7 @@ async function mcpLine({ line, instance, sandbox, check, skip, startN8n, signIn 
 				assert.match(unknownText, /site-does-not-exist/);
 				return `isError ${unknownCall.value.result.isError ?? 'unset'}: "${unknownText.slice(0, 300)}"`;
 			});
-			await check(`${tag}: ${PENDING} the unknown site is a tool error for the client (isError: true)`, () => assert.equal(unknownCall.value.result?.isError, true, `isError ${unknownCall.value.result?.isError}: ${unknownText.slice(0, 200)}`));
+			await check(`${tag}: the unknown site is a tool error for the client (isError: true)`, () => assert.equal(unknownCall.value.result?.isError, true, `isError ${unknownCall.value.result?.isError}: ${unknownText.slice(0, 200)}`));
 
 			await check(`${tag}: n8n's limit: a tools/call without "arguments" is refused by n8n with a JSON-RPC error (-32603 "Require a name and arguments for the tool call"), even for ${sites.name}, which takes none; nothing is sent`, async () => {
 				const { value, requests } = await recorded(sandbox, () => settle(session.callTool({ name: sites.name })));
@@ -411,7 +410,7 @@ async function mcpLine({ line, instance, sandbox, check, skip, startN8n, signIn 
 			assert.match(refusedText, /401/);
 			return `isError ${refusedCall.value.result.isError ?? 'unset'}: "${refusedText.slice(0, 300)}"`;
 		});
-		await check(`${tag}: ${PENDING} ChargePilot's 401 is a tool error for the client (isError: true), without "(item 0)"`, () => {
+		await check(`${tag}: ChargePilot's 401 is a tool error for the client (isError: true), without "(item 0)"`, () => {
 			assert.equal(refusedCall.value.result?.isError, true, `isError ${refusedCall.value.result?.isError}: ${refusedText.slice(0, 200)}`);
 			assert.doesNotMatch(refusedText, ITEM_INDEX);
 		});
