@@ -117,8 +117,8 @@ class Accumulator {
 			this.withDuration++;
 			this.durationMs += duration;
 		}
-		if (start !== undefined && start < this.firstStart) this.firstStart = start;
-		if (stop !== undefined && stop > this.lastStop) this.lastStop = stop;
+		if (start !== undefined) this.firstStart = Math.min(this.firstStart, start);
+		if (stop !== undefined) this.lastStop = Math.max(this.lastStop, stop);
 	}
 
 	/** Widens the period by a site's part of it, once per site. */

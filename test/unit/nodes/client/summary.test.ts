@@ -46,6 +46,7 @@ describe('GROUP_KEYS', () => {
 			['connector', 'Connector'],
 			['idTag', 'ID Tag'],
 		]);
+		for (const key of GROUP_KEYS) expect(key.description).not.toBe('');
 	});
 
 	test('an unknown key is a RangeError; duplicates and the order given do not matter', () => {
@@ -207,6 +208,12 @@ describe('by site', () => {
 			period_end_local: null,
 			time_zone: null,
 		});
+	});
+
+	test('an empty query window (Today So Far at midnight) is a period of no length, not none', () => {
+		const at = Date.parse('2026-05-01T22:00:00Z');
+		const [group] = summarize(['site'], [[event('2026-05-01T10:00:00Z'), { ...BERLIN, window: { from: at, to: at } }]]).groups();
+		expect(group).toMatchObject({ period_start: '2026-05-01T22:00:00Z', period_end: '2026-05-01T22:00:00Z', period_start_local: '2026-05-02T00:00:00+02:00' });
 	});
 
 	test('the first non-empty site name is kept', () => {
