@@ -1,7 +1,7 @@
 'use strict';
 
 /**
- * Seeded, deterministic sandbox data: four sites with fuse trees and a store
+ * Seeded, deterministic sandbox data: five sites with fuse trees and a store
  * of charging events per site.
  *
  * Charging events are kept as compact "rows" (numbers and shared string

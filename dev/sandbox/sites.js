@@ -1,14 +1,15 @@
 'use strict';
 
 /**
- * The sandbox's seeded sites: four blueprints, and from each (with its own random stream) the
+ * The sandbox's seeded sites: five blueprints, and from each (with its own random stream) the
  * charging stations, the fuse tree and the site object GET /sites returns.
  */
 
 const MAIN_SITE_ID = 'site-berlin-depot';
 
 /**
- * The four seeded sites. `eventCount: null` means "use the eventCount option".
+ * The seeded sites: Europe/Berlin, Europe/Amsterdam, America/New_York, America/Los_Angeles and
+ * Asia/Kolkata (a half-hour offset). `eventCount: null` means "use the eventCount option".
  */
 const SITE_BLUEPRINTS = [
 	{
@@ -70,6 +71,22 @@ const SITE_BLUEPRINTS = [
 		dtoPresence: false,
 		eventCount: 200,
 		fleets: ['Núñez Test Drives', 'Showroom Demo Fleet'],
+	},
+	{
+		// A half-hour offset (UTC+05:30) and no daylight saving: local days start at 18:30 UTC.
+		id: 'site-kolkata-tech-park',
+		name: 'Kolkata Salt Lake Tech Park',
+		timezone: 'Asia/Kolkata',
+		code: 'CCU',
+		city: 'Kolkata',
+		stationLabel: 'Charger',
+		stationCount: 8,
+		distributionCount: 2,
+		mainFuseAmps: 400,
+		dcStations: 2,
+		dtoPresence: false,
+		eventCount: 250,
+		fleets: ['Dasgupta Cabs', 'Tech Park Shuttle', 'Kolkata Metro Fleet'],
 	},
 ];
 

@@ -2,7 +2,7 @@ import type { IExecuteFunctions, INodeExecutionData, INodeProperties, INodeType,
 import { NodeConnectionTypes } from 'n8n-workflow';
 
 import { CREDENTIAL_TYPE } from '../../credentials/chargepilot';
-import { searchSites } from '../client/siteLocator';
+import { getSites, searchSites } from '../client/siteLocator';
 import { resources } from './actions/resources';
 import { router } from './actions/router';
 
@@ -43,6 +43,7 @@ export class ChargePilot implements INodeType {
 
 	methods = {
 		listSearch: { searchSites },
+		loadOptions: { getSites },
 	};
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {

@@ -5,15 +5,15 @@ import type {
 	INodeTypeDescription,
 	IPollFunctions,
 } from 'n8n-workflow';
-import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
+import { NodeApiError, NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 
 import { CREDENTIAL_TYPE } from '../../credentials/chargepilot';
 import { toIsoUtc } from '../client/dates';
 import { collectChargingEvents } from '../client/chargingEvents';
 import type { Window } from '../client/paging';
 import { searchSites, siteLocator } from '../client/siteLocator';
-import { listFromResponse, siteIdProblem } from '../client/sites';
-import { apiRequest } from '../client/transport';
+import { MAX_SITES, readSiteList, type ListedSite } from '../client/siteList';
+import { siteIdProblem } from '../client/sites';
 import { advance, byStartThenId, eventStart, readState, windowFor, writeState } from './pollState';
 
 const HOUR = 3_600_000;
@@ -21,8 +21,6 @@ const DAY = 24 * HOUR;
 /** Default Look-Back: a week, so sessions that run for days (depots) are still emitted when they end. */
 export const DEFAULT_LOOKBACK_HOURS = 168;
 export const MAX_LOOKBACK_HOURS = 720;
-/** Most sites one poll reads: a server listing more is refused rather than polled without end. */
-export const MAX_SITES = 1000;
 /** An emitted session that started this share of Look-Back before it appeared gets a warning. */
 const LOOKBACK_WARNING_SHARE = 0.75;
 
@@ -67,14 +65,17 @@ async function siteIds(context: IPollFunctions): Promise<string[]> {
 		}
 		return [checkedSiteId(context, id, 'Site')];
 	}
-	const response = await apiRequest.call(context, { method: 'GET', path: '/sites' });
-	const sites = listFromResponse(response.body, 'sites') ?? [];
-	if (sites.length > MAX_SITES) {
-		throw new NodeOperationError(context.getNode(), `ChargePilot listed ${sites.length} sites; the trigger polls at most ${MAX_SITES}`, {
-			description: 'Use one trigger per site (Sites → One Site) for the sites you need.',
+	let sites: ListedSite[];
+	try {
+		sites = await readSiteList.call(context);
+	} catch (error) {
+		if (error instanceof NodeApiError || error instanceof NodeOperationError) throw error;
+		throw new NodeOperationError(context.getNode(), error as Error, {
+			description: `The trigger polls at most ${MAX_SITES} sites: use one trigger per site (Sites → One Site) for the sites you need.`,
 		});
 	}
-	return [...new Set(sites.map((site) => checkedSiteId(context, site?.id, 'ChargePilot')))];
+	// A site whose ID cannot be read fails the poll: emitting the others would skip its sessions silently.
+	return sites.map((site) => checkedSiteId(context, site.id, 'ChargePilot'));
 }
 
 function withSite(event: IDataObject, siteId: string): IDataObject {

@@ -4,8 +4,8 @@
  * completely or says what is missing. The node's Get Many and Summarize and the polling trigger
  * all read events through here.
  */
-import type { IDataObject } from 'n8n-workflow';
-import { NodeApiError } from 'n8n-workflow';
+import type { IDataObject, JsonObject } from 'n8n-workflow';
+import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import { toIsoUtc } from './dates';
 import { readWindow, type ItemSink, type PagingLimits, type Window, type WindowRead } from './paging';
@@ -53,7 +53,7 @@ export async function readChargingEvents(this: ApiContext, request: EventsReques
 							} catch (error) {
 								// A server that does not sort by transaction_id says so with a 400: no stable order then.
 								if ((error as { httpCode?: unknown }).httpCode === '400') return undefined;
-								throw error;
+								throw error instanceof NodeApiError || error instanceof NodeOperationError ? error : new NodeApiError(node, error as JsonObject);
 							}
 						},
 			listKey: EVENTS_LIST_KEY,

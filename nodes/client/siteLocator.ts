@@ -1,4 +1,4 @@
-import type { ILoadOptionsFunctions, INodeListSearchResult, INodeProperties } from 'n8n-workflow';
+import type { ILoadOptionsFunctions, INodeListSearchResult, INodePropertyOptions, INodeProperties } from 'n8n-workflow';
 
 import { listFromResponse } from './sites';
 import { apiRequest } from './transport';
@@ -6,7 +6,8 @@ import { apiRequest } from './transport';
 /**
  * The Site picker every ChargePilot node shows (a searchable list of the sites the key can read,
  * or an ID), and the list search that fills it. A node offers it with
- * `methods = { listSearch: { searchSites } }`.
+ * `methods = { listSearch: { searchSites } }`; `getSites` fills a multi-select of sites
+ * (`methods.loadOptions`).
  */
 export const siteLocator: INodeProperties = {
 	displayName: 'Site',
@@ -31,6 +32,11 @@ export const siteLocator: INodeProperties = {
 		},
 	],
 };
+
+/** Sites for a multi-select of sites (Several Sites): name (timezone) → ID. */
+export async function getSites(this: ILoadOptionsFunctions): Promise<INodePropertyOptions[]> {
+	return (await searchSites.call(this)).results.map((entry) => ({ name: entry.name, value: entry.value as string }));
+}
 
 /** Sites for the Site picker: name (timezone) → ID, filtered by name or ID. */
 export async function searchSites(this: ILoadOptionsFunctions, filter?: string): Promise<INodeListSearchResult> {

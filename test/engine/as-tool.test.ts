@@ -89,7 +89,7 @@ const eventsTool = { resource: 'chargingEvent', operation: 'getAll', siteId: rl(
 test("the model is told each operation's model-facing Description when the workflow keeps the default (not n8n's \"Get many … in ChargePilot\")", () => {
 	const descriptions = loadBuilt().nodeType.description.properties.filter((property) => property.name === 'toolDescription');
 	const covered = descriptions.map((property) => `${property.displayOptions?.show?.resource}/${property.displayOptions?.show?.operation}`).sort();
-	expect(covered).toEqual(['api/customRequest', 'api/ping', 'chargingEvent/getAll', 'site/get', 'site/getAll']);
+	expect(covered).toEqual(['api/customRequest', 'api/ping', 'chargingEvent/getAll', 'chargingEvent/summarize', 'site/get', 'site/getAll']);
 	for (const property of descriptions) {
 		const [resource, operation] = [property.displayOptions!.show!.resource![0], property.displayOptions!.show!.operation![0]];
 		// What the editor stores when the Description is left as it is: nothing.

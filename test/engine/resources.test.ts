@@ -144,7 +144,7 @@ describe('Charging Event → Get Many', () => {
 		expect(new Set(items.map((i) => i.json.transaction_id)).size).toBe(items.length);
 		expect(items.length).toBeGreaterThan(0);
 		expect(items.every((i) => i.json._truncated === true && i.json._incomplete === true)).toBe(true);
-		expect(JSON.stringify(hints)).toMatch(/did not deliver every charging event.*truncated.*Narrow the From\/To window/);
+		expect(JSON.stringify(hints)).toMatch(/did not deliver every charging event.*truncated.*Narrow the window/);
 		expect(sandbox().requests.length).toBeLessThanOrEqual(7 + 64 + 7);
 	});
 

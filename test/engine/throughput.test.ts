@@ -90,7 +90,7 @@ test('every operation offers Options → Concurrency (1-32, default 4), and Ping
 	const operations = properties.filter((p) => p.name === 'operation').flatMap((p) =>
 		(p.options as Array<{ value: string }>).map((o) => ({ resource: String(p.displayOptions?.show?.resource?.[0]), operation: o.value })),
 	);
-	expect(operations.length).toBe(5);
+	expect(operations.length).toBe(6);
 	for (const { resource, operation } of operations) {
 		const options = properties.find(
 			(p) => p.name === 'options' && p.displayOptions?.show?.resource?.includes(resource) && p.displayOptions?.show?.operation?.includes(operation),

@@ -7,6 +7,7 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { NodeOperationError, sleep } from 'n8n-workflow';
 
+import { errorJson } from '../helpers/errorItem';
 import { concurrencySetting } from '../helpers/settings';
 import type { Operation, Step } from './operation';
 import { resources } from './resources';
@@ -28,16 +29,7 @@ function operationFor(context: IExecuteFunctions): Operation['prepare'] {
 	return run;
 }
 
-/** The JSON of an error item under "Continue On Fail": what failed and why, never a secret. */
-export function errorJson(error: unknown): IDataObject {
-	// Anything can be thrown, undefined and null included.
-	const failure = (error ?? {}) as { message?: string; description?: string | null; httpCode?: string | null; context?: IDataObject };
-	const json: IDataObject = { error: failure.message ?? String(error) };
-	if (failure.description) json.description = failure.description;
-	if (failure.httpCode) json.httpCode = failure.httpCode;
-	if (typeof failure.context?.attempts === 'number') json.attempts = failure.context.attempts;
-	return json;
-}
+export { errorJson };
 
 /** What a tool answers instead of nothing (a model reading an empty string cannot tell why). */
 const NO_RESULTS: IDataObject = { results: 0, message: 'ChargePilot returned nothing for this request (for example, no charging sessions in this time window).' };

@@ -21,16 +21,7 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 import { runNode } from '../helpers/parameters';
 import { resources } from './resources';
 
-export const MCP_TRIGGER_TYPE = '@n8n/n8n-nodes-langchain.mcpTrigger';
-
-export type ToolCaller = 'mcp' | 'agent';
-
-/** Who runs the node as a tool, or undefined when it runs as a node in a workflow. */
-export function toolCaller(context: IExecuteFunctions): ToolCaller | undefined {
-	if (!context.getNode().type.endsWith('Tool')) return undefined;
-	const caller = typeof context.getExecuteData === 'function' ? context.getExecuteData()?.node?.type : undefined;
-	return caller === MCP_TRIGGER_TYPE ? 'mcp' : 'agent';
-}
+export { MCP_TRIGGER_TYPE, toolCaller, type ToolCaller } from '../helpers/toolCaller';
 
 const FROM_AI = /\$fromAI\(\s*(['"`])((?:(?!\1).){1,200})\1/;
 

@@ -24,7 +24,7 @@ describe('sandbox: sites', () => {
 		}
 	}
 
-	test('GET /sites returns the four seeded sites as a bare array', async () => {
+	test('GET /sites returns the five seeded sites as a bare array', async () => {
 		const res = await signed(sandbox, '/rest/v1/sites');
 		expect(res.status).toBe(200);
 		expect(Array.isArray(res.json)).toBe(true);
@@ -33,12 +33,14 @@ describe('sandbox: sites', () => {
 			'site-amsterdam-office',
 			'site-brooklyn-fleet-yard',
 			'site-los-angeles-showroom',
+			'site-kolkata-tech-park',
 		]);
 		expect(res.json.map((s) => s.timezone)).toEqual([
 			'Europe/Berlin',
 			'Europe/Amsterdam',
 			'America/New_York',
 			'America/Los_Angeles',
+			'Asia/Kolkata',
 		]);
 		expect(res.json).toEqual(sandbox.sites);
 	});
@@ -82,14 +84,14 @@ describe('sandbox: sites', () => {
 		const stationCounts = sandbox.sites.map(
 			(s) => [...nodes(s.fuse_tree)].filter((n) => n.type === 'charging_station').length,
 		);
-		expect(new Set(stationCounts).size).toBe(4);
+		expect(new Set(stationCounts).size).toBe(5);
 	});
 
 	test("listEnvelope 'object' wraps the list", async () => {
 		sandbox.configure({ listEnvelope: 'object' });
 		try {
 			const res = await signed(sandbox, '/rest/v1/sites');
-			expect(res.json).toEqual({ sites: sandbox.sites, count: 4 });
+			expect(res.json).toEqual({ sites: sandbox.sites, count: 5 });
 		} finally {
 			sandbox.configure({ listEnvelope: 'array' });
 		}
