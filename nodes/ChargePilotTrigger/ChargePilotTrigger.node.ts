@@ -5,14 +5,14 @@ import type {
 	INodeTypeDescription,
 	IPollFunctions,
 } from 'n8n-workflow';
-import { NodeApiError, NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
+import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 
 import { CREDENTIAL_TYPE } from '../../credentials/chargepilot';
 import { toIsoUtc } from '../client/dates';
 import { collectChargingEvents } from '../client/chargingEvents';
 import type { Window } from '../client/paging';
 import { searchSites, siteLocator } from '../client/siteLocator';
-import { MAX_SITES, readSiteList, type ListedSite } from '../client/siteList';
+import { readSiteList } from '../client/siteList';
 import { siteIdProblem } from '../client/sites';
 import { advance, byStartThenId, eventStart, readState, windowFor, writeState } from './pollState';
 
@@ -65,15 +65,7 @@ async function siteIds(context: IPollFunctions): Promise<string[]> {
 		}
 		return [checkedSiteId(context, id, 'Site')];
 	}
-	let sites: ListedSite[];
-	try {
-		sites = await readSiteList.call(context);
-	} catch (error) {
-		if (error instanceof NodeApiError || error instanceof NodeOperationError) throw error;
-		throw new NodeOperationError(context.getNode(), error as Error, {
-			description: `The trigger polls at most ${MAX_SITES} sites: use one trigger per site (Sites → One Site) for the sites you need.`,
-		});
-	}
+	const sites = await readSiteList.call(context);
 	// A site whose ID cannot be read fails the poll: emitting the others would skip its sessions silently.
 	return sites.map((site) => checkedSiteId(context, site.id, 'ChargePilot'));
 }

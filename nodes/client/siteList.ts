@@ -4,6 +4,7 @@
  * (node run or poll), bounded, every ID checked by the one site-ID rule.
  */
 import type { IDataObject } from 'n8n-workflow';
+import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import { listFromResponse, siteIdProblem } from './sites';
 import { apiRequest, type ApiContext, type RequestSettings } from './transport';
@@ -36,8 +37,8 @@ export function listedSite(site: IDataObject, fallbackId = ''): ListedSite {
 const runLists = new WeakMap<object, Promise<ListedSite[]>>();
 
 /**
- * Every site the key can read, in ChargePilot's order, each ID once. Throws (an Error naming what
- * ChargePilot did) when the answer is not a list or lists more than MAX_SITES. Kept for the run
+ * Every site the key can read, in ChargePilot's order, each ID once. Throws a NodeApiError when the
+ * answer is not a list, a NodeOperationError when it lists more than MAX_SITES. Kept for the run
  * (the context), so several items or operations of one run ask once; a failure is not kept.
  */
 export async function readSiteList(this: ApiContext, settings?: RequestSettings, itemIndex?: number): Promise<ListedSite[]> {
@@ -46,8 +47,19 @@ export async function readSiteList(this: ApiContext, settings?: RequestSettings,
 		cached = (async () => {
 			const response = await apiRequest.call(this, { method: 'GET', path: '/sites', settings, itemIndex });
 			const sites = listFromResponse(response.body, 'sites');
-			if (!sites) throw new Error(`ChargePilot answered GET /sites with something that is not a list of sites: ${JSON.stringify(response.body ?? null).slice(0, 200)}`);
-			if (sites.length > MAX_SITES) throw new Error(`ChargePilot listed ${sites.length} sites; at most ${MAX_SITES} are read at once`);
+			if (!sites) {
+				throw new NodeApiError(this.getNode(), { body: JSON.stringify(response.body ?? null).slice(0, 500) }, {
+					message: 'ChargePilot answered GET /sites with something that is not a list of sites',
+					description: 'Expected a JSON array, or an object holding one. Use Custom Request to see the raw answer.',
+					itemIndex,
+				});
+			}
+			if (sites.length > MAX_SITES) {
+				throw new NodeOperationError(this.getNode(), `ChargePilot listed ${sites.length} sites; at most ${MAX_SITES} are read at once`, {
+					description: 'Read the sites you need with One Site (or Several Sites in the ChargePilot node), e.g. one trigger per site.',
+					itemIndex,
+				});
+			}
 			const seen = new Set<string>();
 			return sites.map((site) => listedSite(site)).filter((site) => !seen.has(site.id) && seen.add(site.id));
 		})();
