@@ -59,6 +59,12 @@ const cases: Case[] = [
 	// Charging events
 	['From: wrong type', { ...events, from: fromItem }, '2026-01-01T00:00:00Z', true, /From \(item 1\).*not a valid date/],
 	['From: not a date', { ...events, from: fromItem }, '2026-01-01T00:00:00Z', '2026-13-01T00:00:00Z', /From \(item 1\).*not a valid date/],
+	// Dates that do not exist, with an offset or Z (attack run 2: they rolled over and were sent).
+	['From: 30 February with Z', { ...events, from: fromItem }, '2026-01-01T00:00:00Z', '2026-02-30T00:00:00Z', /From \(item 1\): "2026-02-30T00:00:00Z" is not a valid date and time/],
+	['From: 31 April with Z', { ...events, from: fromItem }, '2026-01-01T00:00:00Z', '2026-04-31T00:00:00Z', /From \(item 1\): "2026-04-31T00:00:00Z" is not a valid date and time/],
+	['To: 29 February 2026 with an offset', { ...events, to: fromItem }, '2026-03-02T00:00:00Z', '2026-02-29T00:00:00+01:00', /To \(item 1\): "2026-02-29T00:00:00\+01:00" is not a valid date and time/],
+	['To: hour 24', { ...events, to: fromItem }, '2026-03-02T00:00:00Z', '2026-03-01T24:00:00Z', /To \(item 1\).*not a valid date/],
+	['To: offset beyond 14 hours', { ...events, to: fromItem }, '2026-03-02T00:00:00Z', '2026-03-01T10:00:00+15:00', /To \(item 1\).*not a valid date/],
 	['To: before From', { ...events, to: fromItem }, '2026-01-02T00:00:00Z', '2025-12-31T00:00:00Z', /To \(item 1\).*not after From/],
 	['To: empty', { ...events, to: fromItem }, '2026-01-02T00:00:00Z', '', /To \(item 1\).*empty/],
 	['Search Text: too long', { ...events, options: { searchText: fromItem } }, 'BER', 's'.repeat(101), /Search Text \(item 1\).*101 characters/],
