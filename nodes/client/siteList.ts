@@ -3,7 +3,7 @@
  * trigger's All Sites, and the ChargePilot node's All Sites and Several Sites. Read once per run
  * (node run or poll), bounded, every ID checked by the one site-ID rule.
  */
-import type { IDataObject } from 'n8n-workflow';
+import type { IDataObject, INode } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import { listFromResponse, siteIdProblem } from './sites';
@@ -34,6 +34,20 @@ export function listedSite(site: IDataObject, fallbackId = ''): ListedSite {
 	};
 }
 
+/**
+ * The site objects of a `GET /sites` answer (a bare array, or an object holding one), or a
+ * NodeApiError saying what ChargePilot sent instead.
+ */
+export function siteListOf(node: INode, body: unknown, itemIndex?: number): IDataObject[] {
+	const sites = listFromResponse(body, 'sites');
+	if (sites) return sites;
+	throw new NodeApiError(node, { body: JSON.stringify(body ?? null).slice(0, 500) }, {
+		message: 'ChargePilot answered GET /sites with something that is not a list of sites',
+		description: 'Expected a JSON array, or an object holding one. Use Custom Request to see the raw answer.',
+		itemIndex,
+	});
+}
+
 const runLists = new WeakMap<object, Promise<ListedSite[]>>();
 
 /**
@@ -46,14 +60,7 @@ export async function readSiteList(this: ApiContext, settings?: RequestSettings,
 	if (!cached) {
 		cached = (async () => {
 			const response = await apiRequest.call(this, { method: 'GET', path: '/sites', settings, itemIndex });
-			const sites = listFromResponse(response.body, 'sites');
-			if (!sites) {
-				throw new NodeApiError(this.getNode(), { body: JSON.stringify(response.body ?? null).slice(0, 500) }, {
-					message: 'ChargePilot answered GET /sites with something that is not a list of sites',
-					description: 'Expected a JSON array, or an object holding one. Use Custom Request to see the raw answer.',
-					itemIndex,
-				});
-			}
+			const sites = siteListOf(this.getNode(), response.body, itemIndex);
 			if (sites.length > MAX_SITES) {
 				throw new NodeOperationError(this.getNode(), `ChargePilot listed ${sites.length} sites; at most ${MAX_SITES} are read at once`, {
 					description: 'Read the sites you need with One Site (or Several Sites in the ChargePilot node), e.g. one trigger per site.',

@@ -4,14 +4,28 @@ import { NodeOperationError } from 'n8n-workflow';
 import { collectChargingEvents, sortEvents } from '../../../client/chargingEvents';
 import { toIsoUtc } from '../../../client/dates';
 import { withLocalFields } from '../../../client/eventFields';
-import { DEFAULT_MAX_EVENTS, MAX_EVENTS_LIMIT, MAX_PAGE_SIZE } from '../../../client/paging';
 import { itemParameter, runNode } from '../../helpers/parameters';
 import { concurrencySetting, operationOptions, requestSettings } from '../../helpers/settings';
 import { keepsGoingOnFailure } from '../../helpers/toolCaller';
 import { eventReadOptions, limitParameter, SORT_FIELDS } from '../../helpers/validation';
 import { forOperation, limitWithToolDefault, optionsCollection, returnAll, toolDescription } from '../common.descriptions';
 import type { Step } from '../operation';
-import { eachSite, energyHint, periodFields, planSites, readSelection, selectionOptions, selectionProperties, siteError, siteFields, type SitePlan } from './selection';
+import {
+	eachSite,
+	energyHint,
+	failWhenIncomplete,
+	maxEvents,
+	pageSize,
+	periodFields,
+	planSites,
+	readSelection,
+	searchText,
+	selectionOptions,
+	selectionProperties,
+	siteError,
+	siteFields,
+	type SitePlan,
+} from './selection';
 
 /** Default Limit in tool use: 20 sessions fit a model's context (~9,000 characters). */
 export const TOOL_EVENT_LIMIT = 20;
@@ -33,39 +47,13 @@ const properties: INodeProperties[] = [
 				"Whether to add start_time_local and stop_time_local (ISO 8601 with the site's offset), energy_kwh and duration_minutes to every event",
 		},
 		...selectionOptions,
-		{
-			displayName: 'Fail When Incomplete',
-			name: 'failOnTruncated',
-			type: 'boolean',
-			default: false,
-			description:
-				'Whether to fail the item when ChargePilot does not deliver every event of the window (it truncates or reorders its answers), even after the node read the window again in parts, instead of returning what arrived with a warning',
-		},
-		{
-			displayName: 'Max Events',
-			name: 'maxEvents',
-			type: 'number',
-			typeOptions: { minValue: 1, maxValue: MAX_EVENTS_LIMIT },
-			default: DEFAULT_MAX_EVENTS,
-			displayOptions: { show: { '/returnAll': [true] } },
-			description:
-				'With Return All: the most events one item may read. A window with more fails the item with what ChargePilot sent, instead of reading without end.',
-		},
-		{
-			displayName: 'Page Size',
-			name: 'pageSize',
-			type: 'number',
-			typeOptions: { minValue: 1, maxValue: MAX_PAGE_SIZE },
-			default: MAX_PAGE_SIZE,
-			description: 'Events per request (take); the API allows at most 1000',
-		},
-		{
-			displayName: 'Search Text',
-			name: 'searchText',
-			type: 'string',
-			default: '',
-			description: 'Free-text search over the events (at most 100 characters)',
-		},
+		failWhenIncomplete,
+		maxEvents(
+			'With Return All: the most events one site may bring. A window with more fails the item with what ChargePilot sent, instead of reading without end.',
+			{ show: { '/returnAll': [true] } },
+		),
+		pageSize,
+		searchText,
 		{
 			displayName: 'Sort Field',
 			name: 'sortField',

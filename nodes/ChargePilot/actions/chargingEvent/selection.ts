@@ -10,6 +10,7 @@ import { NodeOperationError } from 'n8n-workflow';
 
 import { toIsoUtc } from '../../../client/dates';
 import { ENERGY_CANDIDATES, isDotPath, type EnergyField } from '../../../client/eventFields';
+import { DEFAULT_MAX_EVENTS, MAX_EVENTS_LIMIT, MAX_PAGE_SIZE } from '../../../client/paging';
 import { chooseTimeZone, describeWindow, PERIOD_PRESETS, periodWindow, type PeriodPreset, type TimeWindow } from '../../../client/periods';
 import { readSiteList, type ListedSite, listedSite } from '../../../client/siteList';
 import { siteIdProblem, sitePath } from '../../../client/sites';
@@ -75,6 +76,46 @@ export const selectionProperties: INodeProperties[] = [
 		description: 'End of the time window; must be after From',
 	},
 ];
+
+/** Options of every read of charging events: Fail When Incomplete, Page Size, Search Text. */
+export const failWhenIncomplete: INodeProperties = {
+	displayName: 'Fail When Incomplete',
+	name: 'failOnTruncated',
+	type: 'boolean',
+	default: false,
+	description:
+		'Whether to fail the item when ChargePilot does not deliver every session of the window (it truncates or reorders its answers), even after the node read it again in parts, instead of going on with what arrived, marked as incomplete',
+};
+
+export const pageSize: INodeProperties = {
+	displayName: 'Page Size',
+	name: 'pageSize',
+	type: 'number',
+	typeOptions: { minValue: 1, maxValue: MAX_PAGE_SIZE },
+	default: MAX_PAGE_SIZE,
+	description: 'Events per request (take); the API allows at most 1000',
+};
+
+export const searchText: INodeProperties = {
+	displayName: 'Search Text',
+	name: 'searchText',
+	type: 'string',
+	default: '',
+	description: 'Only events whose data holds this text, e.g. an ID tag (at most 100 characters)',
+};
+
+/** Max Events: the most events one site may bring (with `shown`, only where they apply). */
+export function maxEvents(description: string, displayOptions?: INodeProperties['displayOptions']): INodeProperties {
+	return {
+		displayName: 'Max Events',
+		name: 'maxEvents',
+		type: 'number',
+		typeOptions: { minValue: 1, maxValue: MAX_EVENTS_LIMIT },
+		default: DEFAULT_MAX_EVENTS,
+		...(displayOptions ? { displayOptions } : {}),
+		description,
+	};
+}
 
 /** Options of the selection, added to the operation's Options collection. */
 export const selectionOptions: INodeProperties[] = [

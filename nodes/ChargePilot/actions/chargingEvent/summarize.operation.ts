@@ -3,7 +3,6 @@ import { NodeOperationError } from 'n8n-workflow';
 
 import { readChargingEvents } from '../../../client/chargingEvents';
 import { toIsoUtc } from '../../../client/dates';
-import { DEFAULT_MAX_EVENTS, MAX_EVENTS_LIMIT, MAX_PAGE_SIZE } from '../../../client/paging';
 import { createSummary, GROUP_KEYS, type GroupKey } from '../../../client/summary';
 import { itemParameter, runNode } from '../../helpers/parameters';
 import { concurrencySetting, operationOptions, requestSettings } from '../../helpers/settings';
@@ -11,7 +10,20 @@ import { keepsGoingOnFailure } from '../../helpers/toolCaller';
 import { eventReadOptions, inputError } from '../../helpers/validation';
 import { forOperation, optionsCollection, toolDescription } from '../common.descriptions';
 import type { Step } from '../operation';
-import { eachSite, energyHint, planSites, readSelection, selectionOptions, selectionProperties, siteError, type SitePlan } from './selection';
+import {
+	eachSite,
+	energyHint,
+	failWhenIncomplete,
+	maxEvents,
+	pageSize,
+	planSites,
+	readSelection,
+	searchText,
+	selectionOptions,
+	selectionProperties,
+	siteError,
+	type SitePlan,
+} from './selection';
 
 /**
  * Charging Event → Summarize: the sessions of the selection (one site, several, all; a Period or
@@ -46,37 +58,10 @@ const properties: INodeProperties[] = [
 			description: 'Whether to add one more item with the totals over all groups (its group fields are null)',
 		},
 		...selectionOptions,
-		{
-			displayName: 'Fail When Incomplete',
-			name: 'failOnTruncated',
-			type: 'boolean',
-			default: false,
-			description:
-				'Whether to fail the item when ChargePilot does not deliver every session of the period (it truncates or reorders its answers), even after the node read it again in parts, instead of summarizing what arrived and marking the items complete: false',
-		},
-		{
-			displayName: 'Max Events',
-			name: 'maxEvents',
-			type: 'number',
-			typeOptions: { minValue: 1, maxValue: MAX_EVENTS_LIMIT },
-			default: DEFAULT_MAX_EVENTS,
-			description: 'The most sessions one site may bring. A site with more fails, instead of reading without end.',
-		},
-		{
-			displayName: 'Page Size',
-			name: 'pageSize',
-			type: 'number',
-			typeOptions: { minValue: 1, maxValue: MAX_PAGE_SIZE },
-			default: MAX_PAGE_SIZE,
-			description: 'Events per request (take); the API allows at most 1000',
-		},
-		{
-			displayName: 'Search Text',
-			name: 'searchText',
-			type: 'string',
-			default: '',
-			description: 'Only sessions whose data holds this text, e.g. an ID tag (at most 100 characters)',
-		},
+		failWhenIncomplete,
+		maxEvents('The most sessions one site may bring. A site with more fails, instead of reading without end.'),
+		pageSize,
+		searchText,
 	]),
 ];
 

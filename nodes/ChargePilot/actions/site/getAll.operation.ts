@@ -1,7 +1,7 @@
 import type { IExecuteFunctions } from 'n8n-workflow';
-import { NodeApiError } from 'n8n-workflow';
 
-import { listFromResponse, simplifySite } from '../../../client/sites';
+import { siteListOf } from '../../../client/siteList';
+import { simplifySite } from '../../../client/sites';
 import { apiRequest } from '../../../client/transport';
 import { itemParameter, runNode } from '../../helpers/parameters';
 import { requestSettings } from '../../helpers/settings';
@@ -27,14 +27,7 @@ export function prepare(this: IExecuteFunctions, itemIndex: number): Step {
 	const settings = requestSettings(this, itemIndex);
 	return async () => {
 		const response = await apiRequest.call(this, { method: 'GET', path: '/sites', itemIndex, settings });
-		const sites = listFromResponse(response.body, 'sites');
-		if (!sites) {
-			throw new NodeApiError(this.getNode(), { body: JSON.stringify(response.body ?? null).slice(0, 500) }, {
-				message: 'ChargePilot answered GET /sites with something that is not a list of sites',
-				description: 'Expected a JSON array, or an object holding one. Use Custom Request to see the raw answer.',
-				itemIndex,
-			});
-		}
+		const sites = siteListOf(this.getNode(), response.body, itemIndex);
 		const chosen = sites.slice(0, max);
 		return simplified ? chosen.map(simplifySite) : chosen;
 	};
