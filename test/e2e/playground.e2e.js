@@ -6,7 +6,8 @@
  * (`node scripts/start.js`, what `npm start` runs after its build; nothing of scripts/ is imported):
  *
  *   1 `--smoke` on a fresh state folder: starts, self-checks (the demos, every example, both
- *     triggers), stops; exit code 0
+ *     triggers), stops; exit code 0; and it says so in few lines (a fresh clone's first `npm start`
+ *     prints fewer than 60 lines before the banner: see firstStartLines)
  *   2 the playground started for real; the demo workflow changed through n8n's REST API as the
  *     editor saves it (its trigger renamed, its node pointed at a site that does not exist: the demo
  *     itself now fails); stopped with SIGTERM
@@ -43,10 +44,36 @@ const USAGE = `Usage: node test/e2e/playground.e2e.js [--keep]   (after npm run 
   --keep    keep the playground's state folder
 `;
 
-/** `node scripts/start.js --smoke` on the suite's folder and ports; resolves { status, output, ms }. */
-async function smoke(settings) {
-	const result = await processes.run(process.execPath, [START, '--smoke', '--quiet', ...settings], { cwd: REPO, timeoutMs: 15 * 60_000 });
-	return { status: result.status, output: `${result.stdout}${result.stderr}`, ms: result.ms, timedOut: result.timedOut };
+/**
+ * `node scripts/start.js --smoke` on the suite's folder and ports; resolves { status, output, stdout,
+ * stderr, ms }. `quiet`: without the sandbox's request log (what a user sees has it).
+ */
+async function smoke(settings, { quiet = true } = {}) {
+	const result = await processes.run(process.execPath, [START, '--smoke', ...(quiet ? ['--quiet'] : []), ...settings], { cwd: REPO, timeoutMs: 15 * 60_000 });
+	return { status: result.status, output: `${result.stdout}${result.stderr}`, stdout: result.stdout, stderr: result.stderr, ms: result.ms, timedOut: result.timedOut };
+}
+
+/**
+ * A fresh clone's first `npm start` prints fewer than 60 lines before the banner. This suite sees
+ * what scripts/start.js prints on a fresh state folder with the harness installed: the progress
+ * (stderr) up to the self-check's result, where the banner comes, and the sandbox's request log
+ * (stdout; none of it is the self-check's). What it does not see: `npm start` first prints 11
+ * lines (npm's headers and the build's output, measured on a fresh clone), the first install of
+ * the harness at most 14 (dev/n8n/harness/install.sh: its header, three steps with their closing
+ * lines, progress lines at 60, 150, 270, 420 and 600 s of npm ci and at 60 and 150 s of the sqlite3
+ * build, one to spare; 12 on a fresh clone here), and the banner starts with an empty line.
+ */
+const FIRST_START_MAX_LINES = 59;
+const OTHER_LINES = { npmStart: 11, harnessInstall: 14, bannerGap: 1 };
+const FIRST_START_BUDGET = FIRST_START_MAX_LINES - OTHER_LINES.npmStart - OTHER_LINES.harnessInstall - OTHER_LINES.bannerGap;
+function firstStartLines(run) {
+	const progress = run.stderr.split('\n');
+	const end = progress.findIndex((line) => line.includes('] self-check ok'));
+	assert.ok(end >= 0, 'no "self-check ok" line');
+	const requests = run.stdout.split('\n');
+	const banner = requests.findIndex((line) => line.startsWith('====='));
+	const sandbox = (banner < 0 ? requests : requests.slice(0, banner)).filter((line) => line.trim());
+	return { progress: end + 1, sandbox: sandbox.length, total: end + 1 + sandbox.length };
 }
 
 /**
@@ -122,11 +149,15 @@ async function main(argv) {
 	};
 
 	try {
-		await step('`npm start -- --smoke` on a fresh state: the demo, every example and both triggers show items; exit code 0', async () => {
-			const run = await smoke(settings);
+		await step(`\`npm start -- --smoke\` on a fresh state: the demo, every example and both triggers show items; exit code 0; at most ${FIRST_START_BUDGET} lines up to the self-check's result`, async () => {
+			const run = await smoke(settings, { quiet: false });
 			expectSelfCheck(run);
 			assert.ok(run.output.includes('new database, running migrations'), 'the state was not fresh');
 			console.log(`${checkLines(run.output)}\n         (${seconds(run.ms)})`);
+			const lines = firstStartLines(run);
+			const before = FIRST_START_MAX_LINES - FIRST_START_BUDGET + lines.total;
+			console.log(`         ${lines.total} lines up to the self-check's result (${lines.progress} of progress, ${lines.sandbox} of the sandbox's request log): a fresh clone's first npm start, at most ${before} before the banner (< 60)`);
+			assert.ok(lines.total <= FIRST_START_BUDGET, `${lines.total} lines up to the self-check's result, more than ${FIRST_START_BUDGET}:\n${run.stderr.split('\n').slice(0, lines.progress).join('\n')}\n${run.stdout}`);
 		});
 
 		await step("the playground runs; the demo is changed through n8n's REST API as the editor saves it, and now fails", async () => {
@@ -172,7 +203,7 @@ async function main(argv) {
 		await step('`npm start -- --smoke` again after the change: exit code 0, and the demo was not imported over it', async () => {
 			const run = await smoke(settings);
 			expectSelfCheck(run);
-			assert.ok(!run.output.includes('importing workflow "ChargePilot demo: list sites (sandbox)"'), 'the demo was imported again over the change');
+			assert.ok(!/importing (workflow "ChargePilot demo: list sites \(sandbox\)"|\d+ workflows)/.test(run.output), 'the demo was imported again over the change');
 			console.log(`${checkLines(run.output)}\n         (${seconds(run.ms)})`);
 		});
 
