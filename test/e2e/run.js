@@ -4,15 +4,13 @@
 /**
  * End-to-end suite: the packed package inside a real n8n (2.x on Node 24 and 1.x on Node 20),
  * installed as a community package, run headless against the sandbox, which verifies every
- * signature. Prints one line per check and closes with "N passed, N failed".
+ * signature: one workflow with a branch per API scenario. The example workflows in examples/ are
+ * run by test/e2e/examples.e2e.js. Prints one line per check and closes with "N passed, N failed".
  */
 
 const assert = require('node:assert/strict');
-const fs = require('node:fs');
-const path = require('node:path');
 
 const { nodeResult } = require('../../dev/n8n');
-const { EXAMPLES } = require('../../dev/paths');
 const { runSuite } = require('./runner');
 
 const NODE = 'n8n-nodes-chargepilot.chargePilot';
@@ -177,24 +175,6 @@ async function scenarioChecks(check, sandbox, run) {
 	});
 }
 
-/**
- * Example workflows from examples/ that run headless with only a ChargePilot credential. AI Agent
- * examples (examples/ai-*.json: they need a chat model and its credential) are run by
- * test/e2e/ai-agent.e2e.js against the scripted model server instead, MCP server examples
- * (examples/mcp-*.json: an MCP client calls them) by test/e2e/mcp-server.e2e.js.
- */
-function exampleWorkflows() {
-	if (!fs.existsSync(EXAMPLES)) return { examples: [], aiExamples: [], mcpExamples: [] };
-	const files = fs.readdirSync(EXAMPLES).filter((file) => file.endsWith('.json'));
-	const aiExamples = files.filter((file) => file.startsWith('ai-'));
-	const mcpExamples = files.filter((file) => file.startsWith('mcp-'));
-	const examples = files.filter((file) => !file.startsWith('ai-') && !file.startsWith('mcp-')).map((file) => ({ file, workflow: JSON.parse(fs.readFileSync(path.join(EXAMPLES, file), 'utf8')) }));
-	return { examples, aiExamples, mcpExamples };
-}
-
-/** The credential types an example's nodes use. */
-const credentialTypes = (workflow) => [...new Set(workflow.nodes.flatMap((node) => Object.keys(node.credentials ?? {})))];
-
 runSuite({
 	name: 'e2e',
 	sandbox: { signedPath: 'full', eventCount: 2500 },
@@ -208,33 +188,6 @@ runSuite({
 		await check(`n8n ${instance.version} loaded the community package (no "Unrecognized node type")`, () => assert.ok(run.data.resultData.runData.Ping));
 		await scenarioChecks(check, sandbox, run);
 
-		// Recent sessions, so the examples' relative windows (yesterday, last 24 hours) find data.
-		sandbox.addEvents(
-			SITE,
-			Array.from({ length: 24 }, (_v, k) => ({ start_time: new Date(Date.now() - (2 * k + 1) * 3_600_000), duration: 3000, energy_wh: 18_000 + 1_500 * k })),
-		);
-		const { examples, aiExamples, mcpExamples } = exampleWorkflows();
-		if (aiExamples.length) console.log(`  skipped ${aiExamples.join(', ')}: AI Agent examples, run by test/e2e/ai-agent.e2e.js`);
-		if (mcpExamples.length) console.log(`  skipped ${mcpExamples.join(', ')}: MCP server examples, run by test/e2e/mcp-server.e2e.js`);
-		for (const { file, workflow: example } of examples) {
-			const others = credentialTypes(example).filter((type) => type !== 'chargePilotApi');
-			if (others.length) {
-				await check(`example ${file} needs only a ChargePilot credential (name it ai-*.json if it needs a chat model, mcp-*.json if it is an MCP server)`, () => assert.fail(`it also uses ${others.join(', ')}`));
-				continue;
-			}
-			sandbox.clearRequests();
-			const copy = JSON.parse(JSON.stringify(example).replaceAll('"id":"REPLACE_WITH_YOUR_CREDENTIAL_ID"', `"id":"${GOOD.id}"`));
-			await instance.importWorkflow(copy);
-			const result = await instance.execute(copy.id);
-			await check(`example ${file} runs against the sandbox and its last node outputs data`, () => {
-				assert.equal(result.run.status, 'success', JSON.stringify(result.run.data.resultData.error ?? {}).slice(0, 500));
-				assert.ok(sandbox.requests.length > 0);
-				assert.ok(sandbox.requests.every((request) => request.auth.ok));
-				const last = copy.nodes.find((node) => !copy.connections[node.name]);
-				const { items, error } = nodeResult(result.run, last.name);
-				assert.equal(error, undefined);
-				assert.ok(items.length > 0, `"${last.name}" produced no items`);
-			});
-		}
+		console.log('  examples/*.json: run by test/e2e/examples.e2e.js (a sandbox whose sessions reach up to now)');
 	},
 });
