@@ -72,7 +72,9 @@ async function queueLine({ root, packed, sandbox, check }) {
 	let topology;
 	let poll;
 	try {
-		topology = await startTopology({ root, packed, say, webhookEnv: WEBHOOK_ENV });
+		// Check (c) restarts the main (with queue recovery every 30 s) before check (d) needs it: the
+		// first main runs without it, so it cannot race with (b)'s burst (topology.js MAIN_ENV).
+		topology = await startTopology({ root, packed, say, webhookEnv: WEBHOOK_ENV, recoverySoon: !(PARTS.has('c') && PARTS.has('d')) });
 		const credential = (name, type, data) => topology.createCredential(name, type, data);
 		const apiData = (box, key) => ({ region: 'custom', baseUrl: box.baseUrl, apiKey: key.apiKey, apiSecret: key.apiSecret, signedPath: 'full' });
 		const [opsCredential, pollCredential, slowCredential, pushCredential] = await Promise.all([
