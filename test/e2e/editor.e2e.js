@@ -14,11 +14,16 @@
  *   5 Charging Event > Get Many; the site picked from the searchable list; From/To; Execute step:
  *     the events in the table
  *   6 the ChargePilot Trigger from the node panel; Fetch Test Event: the latest session
+ *   7 the sandbox's history replayed up to now; the Get Many node again, Period "Yesterday": the
+ *     site's sessions of its own yesterday, the window on every event
+ *   8 Charging Event > Summarize from the node panel; All Sites, Period "Last Month", Group By Site,
+ *     Include Totals; Execute step: one row per site with the sandbox's sessions, kWh and hours
+ *   9 Group By Site and Day: one row per site and local day
  *
  * Each step asserts on what the page shows (visible texts and counts, cross-checked with what the
  * sandbox received) and saves screenshots to --out (default .e2e/screenshots, git-ignored) as
  * NN-<name>.png, with results.json (per step: time, what was asserted, screenshots). --update-docs
- * also copies two of them over docs/images/ (the README's pictures), and only when every step passed.
+ * also copies three of them over docs/images/ (the README's pictures), and only when every step passed.
  * Only loopback is reachable from the browser; every process is stopped by its PID.
  *
  *   node test/e2e/editor.e2e.js [--out DIR] [--update-docs] [--chromium PATH] [--keep]   (after npm run build)
@@ -33,12 +38,13 @@ const { REPO } = require('../../dev/paths');
 const { launchBrowser, screenshotFolder } = require('./browser');
 const { credentialTestFails, credentialTestSucceeds, signIn } = require('./editor/credential');
 const { eventsNode, sitesNode, triggerTestEvent } = require('./editor/nodes');
+const { getManyYesterday, summarizeByDay, summarizeLastMonth } = require('./editor/periods');
 const { OWNER, runSuite } = require('./runner');
 
 /** The whole run (n8n's first start with its migrations included); killed after this. */
 const MAX_MS = 12 * 60_000;
 /** Screenshots that --update-docs copies to docs/images (the README shows them). */
-const DOC_IMAGES = { 'sites-output': 'chargepilot-node.png', 'events-canvas': 'chargepilot-canvas.png' };
+const DOC_IMAGES = { 'sites-output': 'chargepilot-node.png', 'events-canvas': 'chargepilot-canvas.png', 'summary-output': 'chargepilot-summary.png' };
 const OPTIONS = {
 	out: { type: 'string', default: path.join(REPO, '.e2e', 'screenshots') },
 	'update-docs': { type: 'boolean', default: false },
@@ -58,6 +64,9 @@ const STEPS = [
 	['node panel "ChargePilot" > Get many sites > Execute step: the sites in the output table', sitesNode],
 	['Charging Event > Get Many, site from the searchable list, From/To > Execute step: the events', eventsNode],
 	['ChargePilot Trigger > Fetch Test Event: the latest session', triggerTestEvent],
+	['Charging Event > Get Many, Period "Yesterday" > Execute step: the site\'s sessions of its own yesterday', getManyYesterday],
+	['Charging Event > Summarize, All Sites, Period "Last Month", Group By Site, Include Totals: the sandbox\'s numbers per site', summarizeLastMonth],
+	['Summarize, Group By Site and Day > Execute step: one row per site and local day', summarizeByDay],
 ];
 
 async function editorLine({ instance, sandbox, args, check, skip, startN8n }) {
@@ -98,7 +107,7 @@ async function editorLine({ instance, sandbox, args, check, skip, startN8n }) {
 					throw error;
 				} finally {
 					record.ms = Date.now() - started;
-					for (const text of record.asserted) console.log(`         ${text}`);
+					for (const text of record.asserted) console.log(text.replace(/^/gm, '         '));
 					console.log(`         (${seconds(record.ms)}; ${record.screenshots.join(', ')})`);
 				}
 			});

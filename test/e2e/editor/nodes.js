@@ -230,4 +230,4 @@ async function triggerTestEvent({ page, sandbox, note, shot, results }) {
 	await shot('canvas');
 }
 
-module.exports = { sitesNode, eventsNode, triggerTestEvent };
+module.exports = { sitesNode, eventsNode, triggerTestEvent, unfold, SITE_ID, EVENT_LIMIT };
