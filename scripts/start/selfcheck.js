@@ -198,7 +198,8 @@ class SelfCheck {
 	/**
 	 * An MCP server example as an MCP client uses it: a copy on a path of its own with a temporary
 	 * bearer token, activated; the official MCP SDK client (Streamable HTTP) lists its tools and calls
-	 * each one (site ID, from and to: the main site, the last 7 days), every answer data and every
+	 * each one (site ID, from and to: the main site, the last 7 days; period and groupBy of the
+	 * summary: the last 7 days per site), every answer data and every
 	 * request verified by the sandbox.
 	 */
 	async checkMcpExample(file, workflow, credential) {
@@ -230,7 +231,7 @@ class SelfCheck {
 			const listed = tools.map((tool) => tool.name);
 			if (wanted.some((name) => !listed.includes(name))) this.fail(what, `tools/list shows ${listed.join(', ') || 'no tools'} instead of ${wanted.join(', ')}`);
 			const now = Date.now();
-			const values = { siteId: this.sandbox.mainSiteId, from: new Date(now - 7 * DAY).toISOString(), to: new Date(now).toISOString() };
+			const values = { siteId: this.sandbox.mainSiteId, from: new Date(now - 7 * DAY).toISOString(), to: new Date(now).toISOString(), period: 'last7Days', groupBy: 'site' };
 			for (const tool of tools) {
 				const keys = Object.keys(tool.inputSchema?.properties ?? {});
 				const unknown = keys.filter((key) => !(key in values));

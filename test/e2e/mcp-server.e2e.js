@@ -128,6 +128,7 @@ async function mcpLine({ line, instance, sandbox, check, skip, startN8n, signIn 
 	const tools = W.expectedTools(example);
 	const sessions = toolWithArguments(tools);
 	const sites = tools.find((tool) => tool.resource === 'site' && tool.operation === 'getAll');
+	for (const tool of tools) operationOf(tool).prepare?.(sandbox);
 	const workflows = {
 		bearer: W.exampleWorkflow(example),
 		...Object.fromEntries(Object.entries(COPIES).map(([key, copy]) => [key, W.exampleWorkflow(example, { ...copy, name: `${example.name} (${copy.label})` })])),
@@ -218,7 +219,7 @@ async function mcpLine({ line, instance, sandbox, check, skip, startN8n, signIn 
 		}
 		try {
 			for (const tool of tools) {
-				await check(`${tag}: tools/call ${tool.name} answers with the sandbox's data (isError unset), one request, signed and verified`, async () => {
+				await check(`${tag}: tools/call ${tool.name} answers with the sandbox's data (isError unset); ${tool.operation === 'summarize' ? 'GET /sites once and each site\'s sessions in its own period' : 'one request'}, signed and verified`, async () => {
 					const operation = operationOf(tool);
 					const args = operation.args(sandbox);
 					const { value: result, requests, ms } = await recorded(sandbox, () => session.callTool({ name: tool.name, arguments: args }));
