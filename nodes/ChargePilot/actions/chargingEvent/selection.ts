@@ -57,23 +57,25 @@ export const selectionProperties: INodeProperties[] = [
 		default: 'custom',
 		description: "Which sessions, by their start: local calendar days in each site's time zone (Options → Period Time Zone), or From/To",
 	},
+	// From and To are not `required`: n8n counts a field as shown when the field that shows it (Period)
+	// holds an expression, and n8n 2.x then refuses to publish a tool whose Period comes from
+	// $fromAI() ("Missing or invalid required parameters: from, to"). They are checked when the
+	// node runs (readSelection), naming field and item.
 	{
 		displayName: 'From',
 		name: 'from',
 		type: 'dateTime',
 		default: '',
-		required: true,
 		displayOptions: { show: { period: ['custom'] } },
-		description: "Start of the time window. Without an offset it is read in the workflow's timezone; sent as UTC.",
+		description: "Start of the time window (required with Custom). Without an offset it is read in the workflow's timezone; sent as UTC.",
 	},
 	{
 		displayName: 'To',
 		name: 'to',
 		type: 'dateTime',
 		default: '',
-		required: true,
 		displayOptions: { show: { period: ['custom'] } },
-		description: 'End of the time window; must be after From',
+		description: 'End of the time window (required with Custom); must be after From',
 	},
 ];
 
