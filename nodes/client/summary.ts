@@ -135,15 +135,16 @@ class Accumulator {
 	fields(): IDataObject {
 		const hasPeriod = this.periodFrom <= this.periodTo;
 		const zone = hasPeriod ? this.zone ?? null : null;
+		// The figures people read first come first (a table in n8n's editor, a sheet's columns).
 		return {
 			sessions: this.sessions,
-			sessions_without_energy: this.sessions - this.withEnergy,
 			energy_kwh: this.withEnergy === 0 ? null : this.wh / 1000,
 			energy_kwh_avg: this.withEnergy === 0 ? null : divideRounded(this.wh, this.withEnergy) / 1000,
-			sessions_without_duration: this.sessions - this.withDuration,
 			// Thousandths of an hour are 3600 ms.
 			duration_hours: this.withDuration === 0 ? null : divideRounded(this.durationMs, 3600) / 1000,
 			duration_hours_avg: this.withDuration === 0 ? null : divideRounded(this.durationMs, 3600 * this.withDuration) / 1000,
+			sessions_without_energy: this.sessions - this.withEnergy,
+			sessions_without_duration: this.sessions - this.withDuration,
 			first_start: this.firstStart === Infinity ? null : toIsoUtc(this.firstStart),
 			last_stop: this.lastStop === -Infinity ? null : toIsoUtc(this.lastStop),
 			period_start: hasPeriod ? toIsoUtc(this.periodFrom) : null,
