@@ -12,16 +12,22 @@
  *   (c) a raw Node loop with the same signing over a keep-alive http.Agent: the machine's ceiling;
  *   our signer against the guide's reference implementation (in one process);
  *   Return All of many charging events through our node: wall time and peak RSS against the size
- *   of the events' JSON, with a one-hour-window run of the same workflow as the baseline.
+ *   of the events' JSON, with a one-hour-window run of the same workflow as the baseline;
+ *   Charging Event -> Summarize of 100,000 sessions on five sites (All Sites) against the DIY path
+ *   in the same n8n (Get Many, Return All, then n8n's own Summarize node), rounds alternating the
+ *   paths: time and RSS growth of the n8n process, every run's groups checked.
  *
  * Prints tables and PASS/FAIL lines for the targets; docs/BENCHMARKS.md explains every column.
  *
  *   npm run bench                      (= npm run build && node scripts/bench.js)
  *   node scripts/bench.js [--items 2000] [--latency 0,20] [--concurrency 1,8] [--events 100000]
- *     [--repeat 1] [--quick] [--strict] [--tarball pkg.tgz] [--max-minutes 45]
- *     [--no-signer] [--no-throughput] [--no-diy-unbatched] [--no-events]
+ *     [--repeat 1] [--quick] [--strict] [--tarball pkg.tgz] [--max-minutes 90]
+ *     [--no-signer] [--no-throughput] [--no-diy-unbatched] [--no-events] [--no-summarize]
+ *     [--summarize-events 100000] [--summarize-rounds 3] [--summarize-groups day,idTag]
  *
- * --quick: 200 items, 10,000 events, short signer rounds (a smoke run of a few minutes).
+ * --quick: 200 items, 10,000 events, 10,000 sessions to summarize in 1 round, short signer rounds
+ *   (a smoke run of a few minutes).
+ * Only the Summarize scenario: --no-signer --no-throughput --no-events.
  * --repeat N: N interleaved rounds of the throughput runs; the tables show medians.
  * --tarball: benchmark another packed build of the package (e.g. to A/B a change).
  * Exit code: 0 when everything ran (FAIL lines are information), 1 when a run broke (or, with
@@ -44,6 +50,7 @@ const { parseArgs } = require('./bench/options');
 const { loadavg, machine, printTargets } = require('./bench/report');
 const { FULL_WINDOW, TINY_WINDOW, runReturnAll } = require('./bench/return-all');
 const { runSigner } = require('./bench/signer-run');
+const { printSummarize, runSummarize, startSummarySandbox, summarizeFlows, summarizeVerdicts } = require('./bench/summarize');
 const { diyBatching, printThroughput, runThroughput } = require('./bench/throughput');
 const workflows = require('./bench/workflows');
 
@@ -97,6 +104,9 @@ async function main() {
 	const packed = options.tarball ? await describeTarball(options.tarball) : await packPackage();
 	const sandbox = await startSandbox({ eventCount: options.eventsRun ? options.events : 1000, recordLimit: 200 });
 	cleanups.push(() => sandbox.close());
+	// The Summarize scenario has a sandbox of its own (its sessions spread over all five sites).
+	const summarySandbox = options.summarize ? await startSummarySandbox(options.summarizeEvents) : undefined;
+	if (summarySandbox) cleanups.push(() => summarySandbox.close());
 	const instance = await createInstance(2, packed, { harness });
 	cleanups.push(() => instance.cleanup());
 	// n8n 2.x runs Code nodes in its task runner, where `require('crypto')` needs this.
@@ -113,7 +123,10 @@ async function main() {
 	const signer = options.signer ? await runSigner(options, n8nNode, n8nNodeVersion, problems) : [];
 
 	// Workflows (imported once; executions are not saved)
-	await instance.importCredentials(workflows.credentials(sandbox));
+	await instance.importCredentials([
+		...workflows.credentials(sandbox),
+		...(summarySandbox ? workflows.credentials(summarySandbox, workflows.SUMMARY_CREDENTIAL) : []),
+	]);
 	const flows = new Map();
 	let counter = 0;
 	const nextId = () => `CpBench${String(++counter).padStart(9, '0')}`;
@@ -128,14 +141,17 @@ async function main() {
 		flows.set('events', workflows.events(nextId(), sandbox.mainSiteId, ...FULL_WINDOW));
 		flows.set('events-base', workflows.events(nextId(), sandbox.mainSiteId, ...TINY_WINDOW));
 	}
+	if (options.summarize) for (const [key, flow] of summarizeFlows(options, nextId)) flows.set(key, flow);
 	for (const flow of flows.values()) await instance.importWorkflow(flow);
 
-	const ctx = { options, sandbox, instance, n8nNode, flows, problems };
+	const ctx = { options, sandbox, summarySandbox, instance, n8nNode, flows, problems };
 	const cells = options.throughput ? await runThroughput(ctx) : undefined;
 	if (cells) printThroughput(options, cells);
 	const events = options.eventsRun ? await runReturnAll(ctx) : undefined;
+	const summary = options.summarize ? await runSummarize(ctx) : undefined;
+	if (summary) printSummarize(options, summary);
 
-	const verdicts = printTargets(options, cells, events, signer);
+	const verdicts = printTargets(options, cells, events, signer, summary ? summarizeVerdicts(summary) : []);
 	if (problems.length) {
 		console.log('\nProblems (runs that broke; their cells show FAILED):');
 		for (const problem of problems) console.log(`  ${problem}`);

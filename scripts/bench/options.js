@@ -21,7 +21,14 @@ const OPTIONS = {
 	'no-throughput': { type: 'boolean', default: false },
 	'no-diy-unbatched': { type: 'boolean', default: false },
 	'no-events': { type: 'boolean', default: false },
+	'no-summarize': { type: 'boolean', default: false },
+	'summarize-events': { type: 'string' },
+	'summarize-rounds': { type: 'string' },
+	'summarize-groups': { type: 'string' },
 };
+
+/** Summarize groupings the scenario knows (scripts/bench/summarize.js). */
+const GROUPINGS = ['day', 'idTag'];
 
 function parseArgs(argv) {
 	const flags = readOptions(argv, OPTIONS);
@@ -47,14 +54,22 @@ function parseArgs(argv) {
 		concurrencies: list('concurrency', '1,8', 1, 32), // the node allows 1..32
 		events: int('events', quick ? 10_000 : 100_000, 1, 1_000_000),
 		repeat: int('repeat', 1, 1, 9),
-		maxMinutes: int('max-minutes', quick ? 20 : 45, 1, 600),
+		maxMinutes: int('max-minutes', quick ? 30 : 90, 1, 600),
 		tarball: flags.tarball === undefined ? undefined : path.resolve(flags.tarball),
 		signer: !flags['no-signer'],
 		throughput: !flags['no-throughput'],
 		diyUnbatched: !flags['no-diy-unbatched'],
 		eventsRun: !flags['no-events'],
+		summarize: !flags['no-summarize'],
+		summarizeEvents: int('summarize-events', quick ? 10_000 : 100_000, 10_000, 1_000_000),
+		summarizeRounds: int('summarize-rounds', quick ? 1 : 3, 1, 9),
+		summarizeGroupings: [...new Set(String(flags['summarize-groups'] ?? 'day,idTag').split(',').map((v) => v.trim()).filter(Boolean))],
+		summarizeRunMinutes: 15, // one n8n execute of the scenario (100,000 items through n8n's nodes)
 		signerMs: quick ? 600 : 3000,
 	};
+	if (!options.summarizeGroupings.length || options.summarizeGroupings.some((g) => !GROUPINGS.includes(g))) {
+		throw new UsageError(`--summarize-groups takes a comma-separated list of ${GROUPINGS.join(', ')}`);
+	}
 	if (options.tarball && !fs.existsSync(options.tarball)) throw new UsageError(`--tarball ${options.tarball} does not exist`);
 	return options;
 }

@@ -43,8 +43,8 @@ function machine() {
 
 const loadavg = () => os.loadavg().map((l) => l.toFixed(2)).join(' ');
 
-
-function printTargets(options, cells, events, signer) {
+/** Prints PASS/FAIL per target; `more`: verdicts computed elsewhere ({ ok, text }, e.g. the Summarize scenario's). */
+function printTargets(options, cells, events, signer, more = []) {
 	console.log('\nTargets (ratios of runs made side by side in this run)');
 	const verdicts = [];
 	const judge = (ok, text) => {
@@ -80,6 +80,7 @@ function printTargets(options, cells, events, signer) {
 	if (options.eventsRun) {
 		judge(events ? events.ratio <= 3 : undefined, `Return All of ${fmt.int(options.events)} events adds <= 3x their JSON size to peak RSS: ${fmt.x(events?.ratio)}`);
 	}
+	for (const { ok, text } of more) judge(ok, text);
 	for (const r of signer) {
 		judge(r.authenticate >= r.reference, `signer not slower than the reference, Node ${r.node}, all of authenticate (signRequestOptions): ${fmt.x(r.authenticate / r.reference)}`);
 		judge(r.core >= r.reference, `signer not slower than the reference, Node ${r.node}, signature with the cached hash (signWithHashedSecret): ${fmt.x(r.core / r.reference)}`);

@@ -11,10 +11,10 @@ const CREDENTIAL = { id: 'CpBenchCredent01', name: 'ChargePilot bench sandbox' }
 
 const SETTINGS = { executionOrder: 'v1', saveDataSuccessExecution: 'none', saveManualExecutions: false, saveExecutionProgress: false };
 
-function credentials(sandbox) {
+function credentials(sandbox, credential = CREDENTIAL) {
 	return [
 		{
-			...CREDENTIAL,
+			...credential,
 			type: 'chargePilotApi',
 			data: { region: 'custom', baseUrl: sandbox.baseUrl, apiKey: sandbox.apiKey, apiSecret: sandbox.apiSecret, signedPath: 'full' },
 		},
@@ -44,9 +44,9 @@ function chain(id, name, nodes) {
 	return { id, name, active: false, nodes, connections, settings: SETTINGS, pinData: {} };
 }
 
-/** The ChargePilot node with the bench credential. */
-function chargePilot(parameters) {
-	return { id: 'chargepilot', name: 'ChargePilot', type: NODE, typeVersion: 1, position: [400, 0], parameters, credentials: { chargePilotApi: CREDENTIAL } };
+/** The ChargePilot node with the bench credential (or another one). */
+function chargePilot(parameters, credential = CREDENTIAL) {
+	return { id: 'chargepilot', name: 'ChargePilot', type: NODE, typeVersion: 1, position: [400, 0], parameters, credentials: { chargePilotApi: credential } };
 }
 
 /** (a) ChargePilot -> API -> Custom Request GET /echo/item/{n}, Options -> Concurrency. */
@@ -118,4 +118,87 @@ function events(id, site, from, to) {
 	]);
 }
 
-module.exports = { credentials, ours, diy, events, CREDENTIAL };
+/** The credential of the Summarize scenario's own sandbox. */
+const SUMMARY_CREDENTIAL = { id: 'CpBenchCredent02', name: 'ChargePilot bench summary sandbox' };
+
+/** What each Summarize grouping asks of our node, and the fields n8n's Summarize node splits by. */
+const GROUPINGS = {
+	day: { groupBy: ['site', 'day'], splitBy: ['site_id', 'day'] },
+	idTag: { groupBy: ['site', 'idTag'], splitBy: ['site_id', 'id_tag'] },
+};
+
+/** Every site's sessions that start in [from, to): All Sites, a custom window. */
+const allSites = (from, to) => ({ resource: 'chargingEvent', siteScope: 'all', period: 'custom', from, to });
+
+/** Ours: Charging Event -> Summarize over All Sites, grouped as the grouping says. */
+function summarizeOurs(id, grouping, from, to) {
+	return chain(id, `bench summarize ours ${grouping}`, [
+		trigger(),
+		chargePilot({ ...allSites(from, to), operation: 'summarize', groupBy: GROUPINGS[grouping].groupBy, options: {} }, SUMMARY_CREDENTIAL),
+	]);
+}
+
+/**
+ * The do-it-yourself path in the same n8n: Charging Event -> Get Many (All Sites, Return All), then,
+ * for the day grouping, a node that gives every event its local day (the first 10 characters of
+ * start_time_local, which Get Many's Add Local Times computes in the site's zone: the
+ * time-zone work is done for the DIY path by our node), then n8n's own Summarize node (1.1): count of
+ * transaction_id, sum of energy_wh and of duration, split by the grouping's fields.
+ * `dayNode`: 'set' (Edit Fields 3.4, an expression per item) or 'code' (one Code node for all items).
+ * `splitOrder`: 'natural' (site first, as a user writes it) or 'reversed' (the other field first).
+ */
+function summarizeDiy(id, grouping, from, to, { dayNode = 'set', splitOrder = 'natural' } = {}) {
+	const nodes = [trigger()];
+	const local = grouping === 'day';
+	nodes.push(chargePilot({ ...allSites(from, to), operation: 'getAll', returnAll: true, options: local ? { addLocalFields: true } : {} }, SUMMARY_CREDENTIAL));
+	if (local && dayNode === 'set') {
+		nodes.push({
+			id: 'day',
+			name: 'Day',
+			type: 'n8n-nodes-base.set',
+			typeVersion: 3.4,
+			position: [600, 0],
+			parameters: {
+				mode: 'manual',
+				includeOtherFields: true,
+				include: 'all',
+				assignments: { assignments: [{ id: 'day', name: 'day', value: '={{ $json.start_time_local.slice(0, 10) }}', type: 'string' }] },
+				options: {},
+			},
+		});
+	} else if (local) {
+		nodes.push({
+			id: 'day',
+			name: 'Day',
+			type: 'n8n-nodes-base.code',
+			typeVersion: 2,
+			position: [600, 0],
+			parameters: {
+				mode: 'runOnceForAllItems',
+				jsCode: 'const items = $input.all();\nfor (const item of items) item.json.day = item.json.start_time_local.slice(0, 10);\nreturn items;',
+			},
+		});
+	}
+	const split = GROUPINGS[grouping].splitBy;
+	nodes.push({
+		id: 'summarize',
+		name: 'Summarize',
+		type: 'n8n-nodes-base.summarize',
+		typeVersion: 1.1,
+		position: [800, 0],
+		parameters: {
+			fieldsToSummarize: {
+				values: [
+					{ aggregation: 'count', field: 'transaction_id' },
+					{ aggregation: 'sum', field: 'energy_wh' },
+					{ aggregation: 'sum', field: 'duration' },
+				],
+			},
+			fieldsToSplitBy: (splitOrder === 'reversed' ? [...split].reverse() : split).join(', '),
+			options: {},
+		},
+	});
+	return chain(id, `bench summarize diy ${grouping} ${local ? dayNode : ''} ${splitOrder}`, nodes);
+}
+
+module.exports = { credentials, ours, diy, events, summarizeOurs, summarizeDiy, CREDENTIAL, SUMMARY_CREDENTIAL, GROUPINGS };
