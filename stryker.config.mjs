@@ -1,8 +1,9 @@
 /**
  * Mutation testing (`npm run mutate`; not part of `npm test` or CI: a full run takes hours on two
  * cores). Scope: the signer, the transport, the node's input checks and router, the polling
- * trigger's memory and the push trigger's key check and body parsing. Results,
- * timings and the survivors that remain are in docs/TESTING.md.
+ * trigger's memory, the push trigger's key check and body parsing, and the modules that decide
+ * whether a read is complete and what a failure says (paging, retry, errors, answer, charging
+ * events). Results, timings and the survivors that remain are in docs/TESTING.md.
  * @type {import('@stryker-mutator/api/core').PartialStrykerOptions}
  */
 export default {
@@ -17,11 +18,19 @@ export default {
 	// Each mutant runs only the tests that executed its code in the initial run.
 	coverageAnalysis: 'perTest',
 	// The modules issue 12 names: the credential's signer, the transport, the node's input checks and
-	// router, the polling trigger's memory and the push trigger's key check. (errors.ts, retry.ts and
-	// paging.ts have unit tests of their own; add them here for a longer run.)
+	// router, the polling trigger's memory and the push trigger's key check. Then the modules that
+	// decide whether a read is complete and what a failure says: paging (short pages, count,
+	// truncation, re-reading in parts), retry (what is tried again, and when), errors (the message
+	// and hint of every failure), answer (the ceiling on an answer's size and its error) and
+	// chargingEvents (the event reads every caller goes through, and their stable order).
 	mutate: [
 		'credentials/chargepilot/**/*.ts',
 		'nodes/client/transport.ts',
+		'nodes/client/paging.ts',
+		'nodes/client/retry.ts',
+		'nodes/client/errors.ts',
+		'nodes/client/answer.ts',
+		'nodes/client/chargingEvents.ts',
 		'nodes/ChargePilot/helpers/validation.ts',
 		'nodes/ChargePilot/actions/router.ts',
 		'nodes/ChargePilotTrigger/pollState.ts',
