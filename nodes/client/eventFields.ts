@@ -80,7 +80,8 @@ export function isDotPath(path: unknown): path is string {
 
 /** Moves the decimal point of a number, in decimal: shiftDecimal(1.0005, 3) is exactly 1000.5. */
 export function shiftDecimal(value: number, places: number): number {
-	const [mantissa, exponent = '0'] = String(value).split('e');
+	// '35544e0' splits into 35544 and 0, '1e-7e0' into 1 and -7.
+	const [mantissa, exponent] = `${value}e0`.split('e');
 	return Number(`${mantissa}e${Number(exponent) + places}`);
 }
 
@@ -92,7 +93,7 @@ export function divideRounded(numerator: number, denominator: number): number {
 	return Math.floor((2 * numerator + denominator) / (2 * denominator));
 }
 
-const isNumber = (value: unknown): value is number => typeof value === 'number' && Number.isFinite(value);
+const isNumber = (value: unknown): value is number => Number.isFinite(value);
 const isAmount = (value: unknown): value is number => isNumber(value) && value >= 0;
 
 function candidateWh(event: IDataObject, candidate: EnergyCandidate): number | undefined {
@@ -130,7 +131,7 @@ function firstId(event: IDataObject, candidates: readonly string[]): string | un
 	for (const path of candidates) {
 		const value = readPath(event, path);
 		if (typeof value === 'string' && value !== '') return value;
-		if (typeof value === 'number' && Number.isFinite(value)) return String(value);
+		if (Number.isFinite(value)) return String(value);
 	}
 	return undefined;
 }

@@ -170,8 +170,7 @@ function compareText(a: string, b: string): number {
 }
 
 function compareValues(a: Array<string | null>, b: Array<string | null>): number {
-	for (let index = 0; index < a.length; index++) {
-		const x = a[index];
+	for (const [index, x] of a.entries()) {
 		const y = b[index];
 		if (x === y) continue;
 		if (x === null) return 1;

@@ -87,6 +87,11 @@ describe('readPath', () => {
 		expect(readPath('abc', 'length')).toBeUndefined();
 	});
 
+	test("an empty segment finds nothing even where the object has an own '' key", () => {
+		expect(readPath({ '': { x: 1 } }, '.x')).toBeUndefined();
+		expect(readPath({ '': 1 }, '')).toBeUndefined();
+	});
+
 	test('never walks into the prototype', () => {
 		expect(readPath({}, '__proto__')).toBeUndefined();
 		expect(readPath({}, 'constructor')).toBeUndefined();

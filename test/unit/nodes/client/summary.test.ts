@@ -152,10 +152,10 @@ describe('no grouping: one group over everything', () => {
 
 	test('energy sources are listed once each, sorted', () => {
 		const summary = createSummary({ groupBy: [] });
-		summary.add({ EnergyDelivered: 5 }, BERLIN);
-		summary.add({ energy_wh: 5 }, BERLIN);
-		summary.add({ energy_wh: 6 }, BERLIN);
 		summary.add({ transaction_data: { meter_start: 0, meter_stop: 3 } }, BERLIN);
+		summary.add({ energy_wh: 5 }, BERLIN);
+		summary.add({ EnergyDelivered: 5 }, BERLIN);
+		summary.add({ energy_wh: 6 }, BERLIN);
 		expect(summary.energySources).toEqual(['EnergyDelivered', 'energy_wh', 'transaction_data.meter_stop - transaction_data.meter_start']);
 	});
 });
@@ -328,6 +328,18 @@ describe('by local day, week and month', () => {
 		expect(group).toMatchObject({ day: '2026-05-13', week: '2026-W20', period_start: '2026-05-12T22:00:00Z', period_end: '2026-05-13T22:00:00Z' });
 	});
 
+	test('two sites in the same zone keep the local times of their shared day', () => {
+		const other: SummarySite = { id: 'site-berlin-2', timeZone: 'Europe/Berlin' };
+		const [group] = summarize(
+			['day'],
+			[
+				[event('2026-05-01T10:00:00Z'), BERLIN],
+				[event('2026-05-01T11:00:00Z'), other],
+			],
+		).groups();
+		expect(group).toMatchObject({ sessions: 2, time_zone: 'Europe/Berlin', period_start_local: '2026-05-01T00:00:00+02:00' });
+	});
+
 	test("each site's own local day; one day key across zones covers the hull, without local times", () => {
 		const summary = summarize(
 			['day'],
@@ -416,6 +428,28 @@ describe('by charger, connector and ID tag', () => {
 			['C2', '10', 1],
 			[null, '2', 1],
 		]);
+	});
+
+	test('text by code units, digit strings by number: C10 before C2, 10a before 2b, 100 before 9x', () => {
+		const summary = summarize(
+			['charger', 'idTag'],
+			[
+				[event('2026-05-01T10:00:00Z', { charger: 'C2', tag: '2b' }), BERLIN],
+				[event('2026-05-01T10:00:00Z', { charger: 'C10', tag: '9x' }), BERLIN],
+				[event('2026-05-01T10:00:00Z', { charger: 'C10', tag: '100' }), BERLIN],
+				[event('2026-05-01T10:00:00Z', { charger: 'C2', tag: '10a' }), BERLIN],
+			],
+		);
+		expect(summary.groups().map((group) => [group.charger_id, group.id_tag])).toEqual([
+			['C10', '100'],
+			['C10', '9x'],
+			['C2', '10a'],
+			['C2', '2b'],
+		]);
+	});
+
+	test('totals carry null for exactly the group key fields', () => {
+		expect(Object.keys(summarize(['charger'], [[event('2026-05-01T10:00:00Z', { charger: 'A' }), BERLIN]]).totals()).slice(0, 2)).toEqual(['charger_id', 'sessions']);
 	});
 
 	test('without a calendar key the period is the query window, or null without one', () => {
