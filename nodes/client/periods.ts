@@ -209,8 +209,8 @@ export function dayWindow(key: string, timeZone: string): TimeWindow {
 	if (!match) throw badKey('day', key);
 	const [year, month, day] = match.slice(1).map(Number);
 	const date = calendarFields(utcMs(year, month, day));
-	// A day that does not exist rolls over into another month (2026-02-30 is 2 March).
-	if (year < 1 || date.month !== month || date.day !== day) throw badKey('day', key);
+	// A day that does not exist rolls over into another month (2026-02-30 is 2 March, 2026-13-01 January).
+	if (year < 1 || date.month !== month) throw badKey('day', key);
 	return { from: dayStart(year, month, day, timeZone), to: dayStart(year, month, day + 1, timeZone) };
 }
 

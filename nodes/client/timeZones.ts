@@ -42,8 +42,8 @@ interface DayOffsets {
 const formatters = new Map<string, Intl.DateTimeFormat>();
 const offsetCache = new Map<string, Map<number, DayOffsets>>();
 
-/** IANA names (letters first): offset strings such as '+01:00' are zones on Node 24 but not on Node 20. */
-const ZONE_NAME = /^[A-Za-z][A-Za-z0-9_+/-]*$/;
+/** Offset strings such as '+01:00' are zones on Node 24 but not on Node 20: refused on both. */
+const OFFSET_ZONE = /^[+-]/;
 
 /** One formatter per zone; throws a RangeError for a zone Intl does not know. */
 function formatter(timeZone: string): Intl.DateTimeFormat {
@@ -66,7 +66,7 @@ function formatter(timeZone: string): Intl.DateTimeFormat {
 
 /** A time-zone name Intl knows ('UTC', 'Europe/Berlin', aliases such as 'US/Eastern'). */
 export function isTimeZone(zone: unknown): zone is string {
-	if (typeof zone !== 'string' || !ZONE_NAME.test(zone)) return false;
+	if (typeof zone !== 'string' || OFFSET_ZONE.test(zone)) return false;
 	try {
 		formatter(zone);
 		return true;
@@ -75,10 +75,12 @@ export function isTimeZone(zone: unknown): zone is string {
 	}
 }
 
-/** Date.UTC with month 1..12 and without its mapping of years 0..99 to 1900..1999. */
+/**
+ * Date.UTC with month 1..12 and without its mapping of years 0..99 to 1900..1999: computed 400
+ * years later (the same calendar) and moved back.
+ */
 export function utcMs(year: number, month: number, day: number, hour = 0, minute = 0, second = 0, millisecond = 0): number {
-	if (year >= 0 && year < 100) return Date.UTC(year + 400, month - 1, day, hour, minute, second, millisecond) - FOUR_CENTURIES_MS;
-	return Date.UTC(year, month - 1, day, hour, minute, second, millisecond);
+	return Date.UTC(year + 400, month - 1, day, hour, minute, second, millisecond) - FOUR_CENTURIES_MS;
 }
 
 /** The offset (local minus UTC, ms) at a whole second, from Intl itself. Years 1 and later. */

@@ -238,6 +238,8 @@ describe('values that are not text', () => {
 		expect(parseDateTime({ toMillis: () => Number.NaN }, 'UTC')).toBeUndefined();
 		expect(parseDateTime({ toMillis: () => Infinity }, 'UTC')).toBeUndefined();
 		expect(parseDateTime({ toMillis: 5 }, 'UTC')).toBeUndefined();
+		// Only objects: a function that happens to carry toMillis is not a date.
+		expect(parseDateTime(Object.assign(() => 0, { toMillis: () => 5 }), 'UTC')).toBeUndefined();
 	});
 
 	test.each([[1_767_225_600_000], [null], [undefined], [true], [{}], [[]], ['']])('%p is nothing', (value) => {

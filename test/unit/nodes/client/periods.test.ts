@@ -393,6 +393,8 @@ describe('the window of a key', () => {
 		[dayWindow, '2026-1-01', 'day'],
 		[dayWindow, ' 2026-01-01', 'day'],
 		[dayWindow, '2026-01-01T00:00', 'day'],
+		[dayWindow, '2026-01-99', 'day'],
+		[dayWindow, 'x2026-01-01', 'day'],
 		[weekWindow, '2027-W53', 'week'],
 		[weekWindow, '2026-W54', 'week'],
 		[weekWindow, '2026-W00', 'week'],
@@ -400,11 +402,15 @@ describe('the window of a key', () => {
 		[weekWindow, '0000-W01', 'week'],
 		[weekWindow, '2026-w01', 'week'],
 		[weekWindow, '2026-01', 'week'],
+		[weekWindow, ' 2026-W01', 'week'],
+		[weekWindow, '2026-W01x', 'week'],
 		[monthWindow, '2026-13', 'month'],
 		[monthWindow, '2026-00', 'month'],
 		[monthWindow, '0000-01', 'month'],
 		[monthWindow, '2026-1', 'month'],
 		[monthWindow, '2026-01-01', 'month'],
+		[monthWindow, 'x2026-01', 'month'],
+		[monthWindow, '2026-01x', 'month'],
 	] as Array<[typeof dayWindow, string, string]>)('%p %s is refused', (window, key, kind) => {
 		expect(() => window(key, 'UTC')).toThrow(new RangeError(`Not a ${kind} key: ${JSON.stringify(key)}`));
 	});

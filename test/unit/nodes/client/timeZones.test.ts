@@ -43,7 +43,7 @@ describe('isTimeZone', () => {
 		},
 	);
 
-	test.each(['', 'Mars/Base', 'Europe/Berlinn', '+01:00', '-05:00', 'Z', ' Europe/Berlin', 'Europe/Berlin ', '1Europe/Berlin', '_UTC'])('%p is not', (zone) => {
+	test.each(['', 'Mars/Base', 'Europe/Berlinn', '+01:00', '-05:00', '+0100', '-01', 'Z', ' Europe/Berlin', 'Europe/Berlin ', '1Europe/Berlin', '_UTC'])('%p is not', (zone) => {
 		expect(isTimeZone(zone)).toBe(false);
 	});
 
@@ -155,6 +155,71 @@ describe('zoneOffsetMs', () => {
 	test('an unknown zone or an invalid instant is a RangeError', () => {
 		expect(() => zoneOffsetMs(0, 'Mars/Base')).toThrow(RangeError);
 		expect(() => zoneOffsetMs(Number.NaN, 'UTC')).toThrow(RangeError);
+	});
+});
+
+describe('what the caches save (the per-event cost at 100,000 events)', () => {
+	type Module = typeof import('../../../../nodes/client/timeZones');
+	/** A fresh copy of the module (empty caches), with Intl's formatter and formatToParts counted. */
+	function counted(run: (module: Module, calls: { created: () => number; formatted: () => number }) => void) {
+		const formatted = jest.spyOn(Intl.DateTimeFormat.prototype, 'formatToParts');
+		const created = jest.spyOn(Intl, 'DateTimeFormat');
+		try {
+			jest.isolateModules(() => {
+				const module = require('../../../../nodes/client/timeZones') as Module;
+				created.mockClear();
+				formatted.mockClear();
+				run(module, { created: () => created.mock.calls.length, formatted: () => formatted.mock.calls.length });
+			});
+		} finally {
+			created.mockRestore();
+			formatted.mockRestore();
+		}
+	}
+
+	test('one formatter per zone, however many lookups and zone checks', () => {
+		counted((module, calls) => {
+			for (let day = 0; day < 50; day++) module.zoneOffsetMs(utc('2026-01-01T12:00:00Z') + day * DAY_MS, 'Europe/Berlin');
+			expect(module.isTimeZone('Europe/Berlin')).toBe(true);
+			expect(calls.created()).toBe(1);
+			module.zoneOffsetMs(0, 'Asia/Kolkata');
+			expect(calls.created()).toBe(2);
+		});
+	});
+
+	test('a UTC day without a change costs two Intl readings once; a day with one a binary search once', () => {
+		counted((module, calls) => {
+			module.zoneOffsetMs(utc('2026-05-01T10:00:00Z'), 'Europe/Berlin');
+			expect(calls.formatted()).toBe(2);
+			module.zoneOffsetMs(utc('2026-05-01T23:59:59Z'), 'Europe/Berlin');
+			module.zoneOffsetMs(utc('2026-05-01T00:00:00Z'), 'Europe/Berlin');
+			expect(calls.formatted()).toBe(2);
+			module.zoneOffsetMs(utc('2026-03-29T10:00:00Z'), 'Europe/Berlin');
+			// 86,400 seconds take 17 halvings.
+			expect(calls.formatted()).toBe(2 + 2 + 17);
+			module.zoneOffsetMs(utc('2026-03-29T00:00:00Z'), 'Europe/Berlin');
+			expect(calls.formatted()).toBe(2 + 2 + 17);
+			// Another zone has its own days.
+			module.zoneOffsetMs(utc('2026-05-01T10:00:00Z'), 'America/New_York');
+			expect(calls.formatted()).toBe(2 + 2 + 17 + 2);
+		});
+	});
+
+	test(`a zone keeps at most ${CACHED_DAYS_PER_ZONE} days, then starts again`, () => {
+		counted((module, calls) => {
+			const day = (index: number) => utc('2000-01-01T12:00:00Z') + index * DAY_MS;
+			for (let index = 0; index < module.CACHED_DAYS_PER_ZONE; index++) module.zoneOffsetMs(day(index), 'UTC');
+			const full = calls.formatted();
+			module.zoneOffsetMs(day(0), 'UTC');
+			expect(calls.formatted()).toBe(full);
+			// One more day: the cache starts again with it, so day 0 is read again.
+			module.zoneOffsetMs(day(module.CACHED_DAYS_PER_ZONE), 'UTC');
+			expect(calls.formatted()).toBe(full + 2);
+			module.zoneOffsetMs(day(module.CACHED_DAYS_PER_ZONE), 'UTC');
+			expect(calls.formatted()).toBe(full + 2);
+			module.zoneOffsetMs(day(0), 'UTC');
+			expect(calls.formatted()).toBe(full + 4);
+		});
 	});
 });
 
