@@ -82,7 +82,7 @@ class Playground {
 			fs.rmSync(this.paths.user, { recursive: true, force: true });
 			fs.rmSync(this.paths.state, { force: true });
 		}
-		const harness = await this.step('harness', 'the n8n 2.41.1 harness (the first start installs it: ~3-5 min, ~3 GB)', async () => {
+		const harness = await this.step('harness', 'the n8n 2.41.1 harness (the first start installs it: ~3 GB, 4-15 min)', async () => {
 			try {
 				return await ensureHarness(2);
 			} catch (error) {

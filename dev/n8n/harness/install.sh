@@ -203,6 +203,8 @@ printf 'n8n harness %s: n8n %s in %s; npm %s on node %s\n' "$line" "$want_n8n" "
 # ...) try to download things; only sqlite3 is rebuilt below.
 # --prefer-offline: take packuments from the npm cache without revalidating them (measured ~20% faster
 # with a warm cache); anything missing is still fetched from the registry.
+# What node_modules comes to (measured; for the step's line).
+want_size=$([[ "$line" == 2 ]] && echo '2.8 GB' || echo '1.7 GB')
 common_flags=(--ignore-scripts --prefer-offline --no-audit --no-fund --engine-strict=false --update-notifier=false)
 t1=$SECONDS
 if [[ -f "$lock" ]]; then
@@ -215,12 +217,12 @@ if [[ -f "$lock" ]]; then
     say "    done ($((SECONDS - t1)) s)"
   fi
   t1=$SECONDS
-  say "1/3 npm ci (takes 2-4 min and ~2-3 GB; the first time longer, while npm's cache fills) ..."
+  say "1/3 npm ci (~$want_size; 2-8 min, longer while npm's cache is empty) ..."
   run_step npm_ci_progress env PATH="$npm_path" npm ci "${common_flags[@]}" || fail_step "npm ci failed" \
     "Installing n8n needs the npm registry (or npm's cache) and ~3 GB of disk."
 else
   [[ "${CI:-}" == "true" ]] && say "WARNING: no package-lock.json in $dir; resolving from scratch (commit the lockfile)"
-  say "1/3 no lockfile: npm install (takes 3-6 min and ~2-3 GB) ..."
+  say "1/3 no lockfile: npm install (~$want_size; 3-10 min) ..."
   run_step "" env PATH="$npm_path" npm install "${common_flags[@]}" || fail_step "npm install failed" \
     "Installing n8n needs the npm registry (or npm's cache) and ~3 GB of disk."
 fi
@@ -256,7 +258,7 @@ export JOBS="${JOBS:-max}"
 
 # Step 2: sqlite3 (the compiler's warnings go to the log).
 
-say "2/3 compiling sqlite3 (node-gyp, nodedir=${npm_config_nodedir:-<npm default>}; ~1-2 min) ..."
+say "2/3 compiling sqlite3 (node-gyp, nodedir=${npm_config_nodedir:-<npm default>}; 1-4 min) ..."
 t1=$SECONDS
 run_step compiling env PATH="$run_path" npm rebuild sqlite3 --ignore-scripts=false --foreground-scripts --no-audit --no-fund --update-notifier=false \
   || fail_step "npm rebuild sqlite3 failed" "Compiling sqlite3 needs python3, make, g++ and Node headers (nodedir=${npm_config_nodedir:-<npm default>})."
