@@ -93,37 +93,41 @@ class Playground {
 			}
 		});
 		await this.step('package', 'packing and installing n8n-nodes-chargepilot into the n8n user folder', () => this.installPackage(harness));
-		await this.step('sandbox', `starting the ChargePilot sandbox on port ${this.options.sandboxPort}`, () => this.startSandbox());
+		await this.step('sandbox', `the ChargePilot sandbox on port ${this.options.sandboxPort}`, () => this.startSandbox(), { quick: true });
 		await this.step('import', 'checking the credentials and workflows', async () => {
 			this.seeded = await importIfNeeded({ instance: this.instance, sandbox: this.sandbox, paths: this.paths, log: this.log });
 		});
 		await this.step('n8n', `starting n8n on ${this.url}`, () => this.startN8n());
-		await this.step('owner', 'the owner account', () => this.ensureOwner());
-		await this.step('activate', 'the Push Trigger demo', () => this.activatePushDemo());
+		await this.step('owner', 'the owner account', () => this.ensureOwner(), { quick: true });
+		await this.step('activate', 'the Push Trigger demo', () => this.activatePushDemo(), { quick: true });
 		this.timings.total = Date.now() - t0;
 		return this.info();
 	}
 
 	/**
 	 * One step of start() ("<n>/<steps> <label> ..."), then its outcome with its time: "  done (1.2 s)",
-	 * or what the step said it did (this.outcome(), e.g. "  created the owner ... (1.2 s)"). What goes
-	 * wrong in it is a PlaygroundError.
+	 * or what the step said it did (this.outcome(), e.g. "  installed ... (1.2 s)"). A `quick` step
+	 * (a second or so, printing nothing else) gets one line when it ends: "<n>/<steps> <label>: <outcome>
+	 * (0.1 s)". What goes wrong in a step is a PlaygroundError.
 	 */
-	async step(key, label, fn) {
+	async step(key, label, fn, { quick = false } = {}) {
 		if (this.stopping) throw new PlaygroundError('stopped');
 		this.stepNumber = (this.stepNumber || 0) + 1;
-		this.log(`${this.stepNumber}/${START_STEPS} ${label} ...`);
+		const head = `${this.stepNumber}/${START_STEPS} ${label}`;
+		if (!quick) this.log(`${head} ...`);
 		const t = Date.now();
 		this.stepOutcome = null;
 		let result;
 		try {
 			result = await fn();
 		} catch (error) {
+			if (quick) this.log(`${head}: failed (${seconds(Date.now() - t)})`);
 			if (error instanceof PlaygroundError || error instanceof TypeError || error instanceof ReferenceError) throw error;
 			throw new PlaygroundError(error.message);
 		}
 		this.timings[key] = Date.now() - t;
-		this.log(`  ${this.stepOutcome || 'done'} (${seconds(this.timings[key])})`);
+		const time = seconds(this.timings[key]);
+		this.log(quick ? `${head}: ${this.stepOutcome || 'done'} (${time})` : `  ${this.stepOutcome || 'done'} (${time})`);
 		return result;
 	}
 
@@ -258,7 +262,7 @@ class Playground {
 		if (await client.needsOwnerSetup()) {
 			await client.setupOwner({ email, firstName, lastName, password });
 			this.ownerCreated = true;
-			this.outcome(`created the owner ${email}`);
+			this.outcome(`created ${email}`);
 			return;
 		}
 		if (!(await client.login(email, password))) {
@@ -268,6 +272,7 @@ class Playground {
 					`(deletes ${this.paths.user}).`,
 			);
 		}
+		this.outcome(`logged in as ${email}`);
 	}
 
 	/**
@@ -275,22 +280,25 @@ class Playground {
 	 * Later it is the user's: switched off in the editor, it stays off (the pushes then say so).
 	 */
 	async activatePushDemo() {
-		if (wasActivated(this.paths.state, PUSH_WORKFLOW_ID)) return;
+		if (wasActivated(this.paths.state, PUSH_WORKFLOW_ID)) {
+			this.outcome('activated on an earlier start; left as it is (yours to switch off)');
+			return;
+		}
 		const client = this.server.client;
 		const current = await client.rest('GET', `/workflows/${PUSH_WORKFLOW_ID}`);
 		const workflow = current.json && current.json.data;
 		if (current.status !== 200 || !workflow) {
-			this.log(`  note: could not read "${PUSH_WORKFLOW_NAME}" (HTTP ${current.status}); the sandbox's pushes will not arrive until it is active`);
+			this.outcome(`could not read "${PUSH_WORKFLOW_NAME}" (HTTP ${current.status}); the sandbox's pushes will not arrive until it is active`);
 			return;
 		}
 		if (!workflow.active) {
 			const res = await client.rest('POST', `/workflows/${PUSH_WORKFLOW_ID}/activate`, { versionId: workflow.versionId });
 			if (res.status !== 200) {
-				this.log(`  note: could not activate "${PUSH_WORKFLOW_NAME}" (HTTP ${res.status}: ${res.text.slice(0, 200)}); activate it in the editor to receive the sandbox's pushes`);
+				this.outcome(`could not activate "${PUSH_WORKFLOW_NAME}" (HTTP ${res.status}: ${res.text.slice(0, 200)}); activate it in the editor to receive the sandbox's pushes`);
 				return;
 			}
-			this.outcome(`activated "${PUSH_WORKFLOW_NAME}": the sandbox pushes its new sessions to ${this.pushUrl}`);
-		}
+			this.outcome(`activated; the sandbox pushes its new sessions to ${this.pushUrl}`);
+		} else this.outcome(`active; the sandbox pushes its new sessions to ${this.pushUrl}`);
 		markActivated(this.paths.state, PUSH_WORKFLOW_ID);
 	}
 
