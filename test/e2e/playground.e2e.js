@@ -60,8 +60,8 @@ async function smoke(settings, { quiet = true } = {}) {
  * (stdout; none of it is the self-check's). What it does not see: `npm start` first prints 11
  * lines (npm's headers and the build's output, measured on a fresh clone), the first install of
  * the harness at most 14 (dev/n8n/harness/install.sh: its header, three steps with their closing
- * lines, progress lines at 60, 150, 270, 420 and 600 s of npm ci and at 60 and 150 s of the sqlite3
- * build, one to spare; 12 on a fresh clone here), and the banner starts with an empty line.
+ * lines, and progress lines at 60, 180, 420, 900 s of a step: 12 for an npm ci of up to 15 min and
+ * a sqlite3 build of up to 7, two to spare), and the banner starts with an empty line.
  */
 const FIRST_START_MAX_LINES = 59;
 const OTHER_LINES = { npmStart: 11, harnessInstall: 14, bannerGap: 1 };

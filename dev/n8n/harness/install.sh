@@ -111,8 +111,8 @@ mkdir -p -- "$(dirname -- "$logf")"
 : >"$logf" || die "cannot write the log file $logf"
 
 # Runs a step's command with its output in the log file (and on stderr with --verbose); prints
-# "<progress>, <n> s" while it runs, after 60 s (N8N_HARNESS_TICK), then at growing intervals (+30 s
-# each: at 60, 150, 270, 420, 600 s, ...; a slow machine gets a few more lines, not dozens):
+# "<progress>, <n> s" while it runs, after 60 s (N8N_HARNESS_TICK), then at doubling intervals (at
+# 60, 180, 420, 900, 1860 s: a step of 15 min gets 4 lines, a slow machine a few more, not dozens):
 # `progress_cmd` says what (a function's name; "": only the time). Returns the command's exit code.
 tick="${N8N_HARNESS_TICK:-60}"
 run_step() {
@@ -134,7 +134,7 @@ run_step() {
       what=""
       [[ -n "$progress_cmd" ]] && what=$($progress_cmd 2>/dev/null || true)
       say "    ${what:+$what, }$((SECONDS - started)) s"
-      interval=$((interval + (tick + 1) / 2))
+      interval=$((interval * 2))
       next=$((SECONDS + interval))
     fi
   done
