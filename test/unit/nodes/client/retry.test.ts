@@ -208,7 +208,7 @@ describe('backoff rounding (mutation pins)', () => {
 
 	test('Math.random by default: within the upper half of the delay', () => {
 		for (let i = 0; i < 50; i++) {
-			const wait = retryDelayMs(2, settings);
+			const wait = retryDelayMs(2, settings, undefined);
 			expect(wait).toBeGreaterThanOrEqual(500);
 			expect(wait).toBeLessThanOrEqual(1000);
 		}
