@@ -84,6 +84,7 @@ function install(tree, line, env = {}, args = []) {
 			...process.env,
 			PATH: `${tree.bin}:${systemPath(process.env.PATH)}`,
 			N8N_HARNESS_LOG: tree.log,
+			TMPDIR: tree.root, // the script's lock file goes there too (removed with the tree)
 			STUB_CALLS: tree.calls,
 			STUB_N8N: tree.n8n,
 			STUB_NODE24: line === 2 ? NODE24_PKG : '',
