@@ -41,6 +41,16 @@ describe('readAnswer', () => {
 		await expect(failure).rejects.toMatchObject({ code: 'ETOOLARGE', ceilingBytes: 5000, message: 'the answer was larger than 4.88 KB' });
 		expect(seen.destroyed).toBe(true);
 		expect(seen.pulled).toBeLessThan(40);
+		await expect(failure).rejects.toMatchObject({ name: 'AnswerTooLargeError' });
+	});
+
+	test('a source that cannot be destroyed still fails at the ceiling', async () => {
+		async function* chunks() {
+			for (;;) yield Buffer.alloc(1000);
+		}
+		const plain = chunks();
+		expect('destroy' in plain).toBe(false);
+		await expect(readAnswer(plain, 2500)).rejects.toMatchObject({ code: 'ETOOLARGE', ceilingBytes: 2500 });
 	});
 
 	test('text chunks count as their bytes', async () => {
@@ -53,6 +63,8 @@ describe('readAnswer', () => {
 		expect(megabytes(DEFAULT_MAX_ANSWER_BYTES)).toBe('16 MB');
 		expect(megabytes(1536 * 1024)).toBe('1.5 MB');
 		expect(megabytes(512 * 1024)).toBe('512 KB');
+		// Exactly one megabyte is said in megabytes.
+		expect(megabytes(1024 * 1024)).toBe('1 MB');
 	});
 });
 
@@ -60,6 +72,8 @@ describe('isStream', () => {
 	test('a readable stream is one; bodies n8n decoded itself are not', () => {
 		expect(isStream(Readable.from(['x']))).toBe(true);
 		for (const body of [null, undefined, '', 'text', { a: 1 }, [1], Buffer.from('x'), { pipe: () => undefined }]) expect(isStream(body)).toBe(false);
+		// Async-iterable but not a Node stream (no pipe): not what n8n hands over for encoding 'stream'.
+		expect(isStream((async function* () {})())).toBe(false);
 	});
 });
 

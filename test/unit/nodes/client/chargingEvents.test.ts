@@ -101,6 +101,8 @@ describe('an answer that is no list, or too many events: the error names the sit
 		expect(error.message).toBe('ChargePilot answered site site-berlin without a "charging_events" list');
 		expect((error as NodeApiError).description).toBe('Use Custom Request to see the raw answer: {"sites":[]}');
 		expect((error as NodeApiError).context.itemIndex).toBe(4);
+		// What n8n shows as the error's details carries the same message.
+		expect((error as NodeApiError).errorResponse).toEqual({ message: error.message });
 	});
 
 	test('more than Max Events', async () => {
@@ -224,6 +226,26 @@ describe('sortEvents: events read in parts put back into the order asked for', (
 		const odd = [{ transaction_id: 1, t: '2026-13-99T99:00' }, { transaction_id: 2, t: '2026-01-01T00:00:00Z' }];
 		// '2026-01…' < '2026-13…' as text; the first one is no instant, so both compare as text.
 		expect(ids(sortEvents([...odd], 't', 'asc'))).toEqual([2, 1]);
+	});
+
+	test('only ISO timestamps are read as instants: other text that Date.parse would take ("9", "10") sorts as text', () => {
+		const list = [{ transaction_id: 1, connector: '9' }, { transaction_id: 2, connector: '10' }];
+		expect(ids(sortEvents([...list], 'connector', 'asc'))).toEqual([2, 1]);
+	});
+
+	test('a field that holds a number in one event and text in another sorts as text', () => {
+		const list = [{ transaction_id: 1, slot: '9' }, { transaction_id: 2, slot: 10 }];
+		expect(ids(sortEvents([...list], 'slot', 'asc'))).toEqual([2, 1]);
+		expect(ids(sortEvents([...list], 'slot', 'desc'))).toEqual([1, 2]);
+		// Whichever comes first in the input.
+		expect(ids(sortEvents([list[1], list[0]], 'slot', 'asc'))).toEqual([2, 1]);
+		expect(ids(sortEvents([list[1], list[0]], 'slot', 'desc'))).toEqual([1, 2]);
+	});
+
+	test('events without the field go last also after text that sorts late', () => {
+		const list = [{ transaction_id: 1 }, { transaction_id: 2, tag: 'zz' }, { transaction_id: 3 }, { transaction_id: 4, tag: 'zzz' }];
+		expect(ids(sortEvents([...list], 'tag', 'asc'))).toEqual([2, 4, 1, 3]);
+		expect(ids(sortEvents([...list], 'tag', 'desc'))).toEqual([4, 2, 1, 3]);
 	});
 
 	test('events without the field go last, in either order, themselves by transaction ID', () => {

@@ -33,6 +33,7 @@ describe('serverMessage: what the error quotes of the answer', () => {
 		['null', null],
 		['a number', 42],
 		['non-text message and error', { message: 7, error: false }],
+		['a non-text error field', { error: 7 }],
 	])('%s gives nothing', (_name, body) => {
 		expect(serverMessage(body)).toBeUndefined();
 	});
@@ -85,6 +86,9 @@ describe('apiErrorFromResponse', () => {
 			[500, /had a problem answering\. It is usually temporary/],
 			[503, /had a problem answering/],
 			[418, /See the message above/],
+			[300, /^ChargePilot redirected to another URL\./],
+			// Not reached in use (1xx are interim, 2xx are answers): the redirect hint is for 3xx only.
+			[199, /See the message above/],
 			[422, /See the message above/],
 		])('%s', (status, hint) => {
 			expect(answer(status).description).toMatch(hint);
@@ -109,6 +113,8 @@ describe('apiErrorFromResponse', () => {
 				/^Signed Path is "Auto": both forms of the signature were tried, Full Path \(\/rest\/v1\/sites\?…\), then Relative Path \(\/sites\?…\), and both were refused\. So the cause is not the form/,
 			);
 			expect(signed({ mode: 'auto', tried: ['relative'] })).toMatch(/^Signed Path is "Auto": the request was signed with the Relative Path \(\/sites\?…\) form only/);
+			// Auto with no form recorded (the request never got to be signed): the first form, Full Path.
+			expect(signed({ mode: 'auto', tried: [] })).toMatch(/^Signed Path is "Auto": the request was signed with the Full Path \(\/rest\/v1\/sites\?…\) form only/);
 			// Unknown (no record): the default form, Full Path.
 			expect(answer(401).description).toMatch(/signed with the Full Path \(\/rest\/v1\/sites\?…\) form/);
 		});
@@ -151,6 +157,10 @@ describe('errorCodeOf: the network code inside what n8n throws', () => {
 		['no code', new Error('boom')],
 		['a numeric code', { code: 500 }],
 		['a lower-case code', { code: 'econnreset' }],
+		['a code with text before it', { code: 'XECONNRESET' }],
+		['a code with a digit after it', { code: 'ECONNRESET2' }],
+		['a code that is a list', { code: ['ECONNRESET'] }],
+		['a timeout text that is a list', { message: ['timeout of 5ms exceeded'] }],
 		['not an object', 'ECONNRESET'],
 		['null', null],
 		// Looked for at most five levels deep.
@@ -209,6 +219,29 @@ describe('transportError: a call that got no answer', () => {
 	});
 });
 
+describe('transportError: what it finds inside what n8n throws', () => {
+	test('null or undefined thrown: an unknown network error, no crash', () => {
+		expect(transportError(node, null, context).message).toBe('ChargePilot request GET /sites/abc failed: unknown network error (1 attempt)');
+		expect(transportError(node, undefined, context).context.code).toBe('UNKNOWN');
+	});
+
+	test('a refused signature is found up to five levels down, not deeper', () => {
+		const refused = new ChargePilotCredentialError('baseUrl', 'The Base URL is not https');
+		const nest = (levels: number): unknown => (levels === 0 ? refused : { cause: nest(levels - 1) });
+		expect(transportError(node, nest(4), context)).toBeInstanceOf(NodeOperationError);
+		expect(transportError(node, nest(4), context).message).toBe('Request (item 2): The Base URL is not https');
+		const deeper = transportError(node, nest(5), context);
+		expect(deeper).toBeInstanceOf(NodeApiError);
+		expect(deeper.message).toBe('ChargePilot request GET /sites/abc failed: unknown network error (1 attempt)');
+	});
+
+	test('an error whose cause is itself ends the search', () => {
+		const loop: { message: string; cause?: unknown } = { message: 'loops' };
+		loop.cause = loop;
+		expect(transportError(node, loop, context).message).toBe('ChargePilot request GET /sites/abc failed: loops (1 attempt)');
+	});
+});
+
 describe('what an error keeps of the answer (attack run 2: a 2 MB error body stayed whole in the execution data)', () => {
 	test('a small object as it is; small text as body', () => {
 		expect(errorBody({ statusCode: 500, message: 'boom' })).toEqual({ statusCode: 500, message: 'boom' });
@@ -216,6 +249,9 @@ describe('what an error keeps of the answer (attack run 2: a 2 MB error body sta
 		expect(errorBody([1, 2])).toEqual({ body: '[1,2]' });
 		expect(errorBody(undefined)).toEqual({});
 		expect(errorBody('')).toEqual({});
+		expect(errorBody(null)).toEqual({});
+		// What JSON cannot write (no HTTP body is one): an empty text, never the value's own text.
+		expect(errorBody(Symbol('x'))).toEqual({ body: '' });
 	});
 
 	test('anything larger: its first characters and its length', () => {
