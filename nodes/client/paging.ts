@@ -299,7 +299,8 @@ export async function readWindow(reader: WindowReader, window: Window, limits: P
 		let complete = false;
 		if (!first.truncated) {
 			const stableRun = await readStable(window);
-			complete = (stableRun !== undefined && !gap(stableRun)) || state.received >= wholeCount;
+			// (As many as the whole window's count already arrived: the loop below does not start.)
+			complete = stableRun !== undefined && !gap(stableRun);
 		}
 
 		// Then the window in halves, breadth first, so a budget that runs out leaves it covered
@@ -343,7 +344,10 @@ export async function readWindow(reader: WindowReader, window: Window, limits: P
 		}
 		if (state.received >= state.limit) result.limited = true;
 		// The Limit reached, or as many as the whole window holds: nothing is missing.
-		if (state.received >= wholeCount || state.received >= state.limit) unresolved.length = 0;
+		if (state.received >= wholeCount || state.received >= state.limit) {
+			unresolved.length = 0;
+			result.stillTruncated = false;
+		}
 		const how = `read again in ${parts} part${parts === 1 ? '' : 's'}${stableRefused ? ' (ChargePilot refused an order by transaction ID)' : ''}`;
 		if (unresolved.length) {
 			result.incomplete = `${firstGap}; ${how}, ${unresolved.length} could not be completed: ${unresolved.slice(0, 3).join('; ')}${unresolved.length > 3 ? `; and ${unresolved.length - 3} more` : ''}`;
