@@ -4,7 +4,7 @@
  */
 import { Readable } from 'node:stream';
 
-import { AnswerTooLargeError, decodeAnswer, DEFAULT_MAX_ANSWER_BYTES, isStream, megabytes, readAnswer } from '../../../../nodes/client/answer';
+import { AnswerTooLargeError, decodeAnswer, DEFAULT_MAX_ANSWER_BYTES, isStream, MAX_ANSWER_BYTES_LIMIT, megabytes, readAnswer } from '../../../../nodes/client/answer';
 
 /** A stream of `chunks` pieces of `size` bytes; records how many were pulled and whether it was destroyed. */
 function source(chunks: number, size: number) {
@@ -63,6 +63,8 @@ describe('readAnswer', () => {
 		expect(megabytes(DEFAULT_MAX_ANSWER_BYTES)).toBe('16 MB');
 		expect(megabytes(1536 * 1024)).toBe('1.5 MB');
 		expect(megabytes(512 * 1024)).toBe('512 KB');
+		// The most Options → Max Answer Size allows, as the README says: 1,024 MB.
+		expect(MAX_ANSWER_BYTES_LIMIT).toBe(1024 * 1024 * 1024);
 		// Exactly one megabyte is said in megabytes.
 		expect(megabytes(1024 * 1024)).toBe('1 MB');
 	});
