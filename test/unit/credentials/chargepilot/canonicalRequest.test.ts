@@ -1,4 +1,4 @@
-import { buildUrl, fastUrl, joinUrl, type UrlParts } from '../../../../credentials/chargepilot/canonicalRequest';
+import { buildUrl, fastUrl, joinUrl, pathProblem, type UrlParts } from '../../../../credentials/chargepilot/canonicalRequest';
 import { seededRandom } from '../../../harness/random';
 
 /**
@@ -97,5 +97,23 @@ describe('fastUrl gives what the URL parser gives, or declines', () => {
 		}
 		// The check above only means something if the fast route is actually taken often.
 		expect(fastCount).toBeGreaterThan(1500);
+	});
+});
+
+describe('pathProblem: dot segments and backslashes, also percent-encoded', () => {
+	test.each([
+		['/sites/abc', undefined],
+		['/a/%2e%2e%2fb', 'holds an encoded "." or ".." segment (e.g. "%2e%2e%2f")'],
+		['/a/b%2e%2ec', undefined],
+		['/a/%2e/b', 'holds an encoded "." or ".." segment (e.g. "%2e%2e%2f")'],
+		['/a/.;x/b', 'holds a "." or ".." segment'],
+		['/a/%2e;jsessionid=1/b', 'holds an encoded "." or ".." segment (e.g. "%2e%2e%2f")'],
+		['/a/%252e%252e/b', 'holds an encoded "." or ".." segment (e.g. "%2e%2e%2f")'],
+		// Three rounds of decoding are looked through; what is still encoded after that is refused as such.
+		['/a/%25252e%25252e/b', 'holds an encoded "." or ".." segment (e.g. "%2e%2e%2f")'],
+		['/a/%2525252e%2525252e/b', 'is percent-encoded more than three times over'],
+		['/a/%255c', 'holds an encoded backslash ("%5c")'],
+	])('%s', (path, problem) => {
+		expect(pathProblem(path)).toBe(problem);
 	});
 });

@@ -247,6 +247,12 @@ describe('as a tool: who calls decides how a failure comes back', () => {
 		expect(error.description).toBe('Use ISO 8601.');
 	});
 
+	test("the node's Continue On Fail does not turn an MCP tool error into an item: the client still gets isError", async () => {
+		const error = await failureOf(run([{ fail: bad }], { tool: true, caller: '@n8n/n8n-nodes-langchain.mcpTrigger', continueOnFail: true }));
+		expect(error).toBeInstanceOf(NodeOperationError);
+		expect(error.message).toBe('From: "soon" is not a valid date and time');
+	});
+
 	test('an API failure thrown for the MCP Server Trigger keeps its message and hint', async () => {
 		const apiFailure = Object.assign(new Error('ChargePilot answered 404 to GET /sites/x: Site x not found (1 attempt)'), { description: 'Check the ID.', httpCode: '404' });
 		const error = await failureOf(run([{ fail: apiFailure }], { tool: true, caller: '@n8n/n8n-nodes-langchain.mcpTrigger' }));
