@@ -7,13 +7,16 @@ import type { INode, NodeOperationError } from 'n8n-workflow';
 
 import {
 	checkTargetLength,
+	dateTimeValue,
 	encodedTargetLength,
+	eventReadOptions,
 	headersFromPairs,
 	inputError,
 	limitParameter,
 	MAX_TARGET_LENGTH,
 	parseJson,
 	queryFromPairs,
+	SORT_FIELDS,
 	validatePath,
 	validateQueryObject,
 } from '../../../../../nodes/ChargePilot/helpers/validation';
@@ -513,5 +516,76 @@ describe('parseJson at its edges', () => {
 			description: 'Fix the JSON, e.g. {"name": "value"}. Strings need double quotes.',
 			itemIndex: 4,
 		});
+	});
+});
+
+/** The error `run` throws: its message and hint, or a failure when it throws nothing. */
+function refusal(run: () => unknown): { message: string; description: string | null | undefined; itemIndex: unknown } {
+	try {
+		run();
+	} catch (error) {
+		const failure = error as NodeOperationError;
+		return { message: failure.message, description: failure.description, itemIndex: failure.context.itemIndex };
+	}
+	throw new Error('expected a refusal, got none');
+}
+
+describe('dateTimeValue (From, To)', () => {
+	test('ISO text with an offset or Z, and text without one read in the given zone', () => {
+		expect(dateTimeValue(node, 0, 'From', '2026-03-01T10:00:00Z', 'UTC')).toBe(Date.parse('2026-03-01T10:00:00Z'));
+		expect(dateTimeValue(node, 0, 'From', '2026-03-01T10:00:00+02:00', 'America/New_York')).toBe(Date.parse('2026-03-01T08:00:00Z'));
+		expect(dateTimeValue(node, 0, 'To', '2026-07-01T00:00:00', 'Europe/Berlin')).toBe(Date.parse('2026-06-30T22:00:00Z'));
+	});
+
+	test.each([
+		['', 'is empty', 'Set To to a date and time, e.g. 2026-01-01T00:00:00Z.'],
+		[undefined, 'is empty', 'Set To to a date and time, e.g. 2026-01-01T00:00:00Z.'],
+		[null, 'is empty', 'Set To to a date and time, e.g. 2026-01-01T00:00:00Z.'],
+		['next tuesday', '"next tuesday" is not a valid date and time', 'Use ISO 8601, e.g. 2026-01-01T00:00:00Z, or pick a date in the field.'],
+		['2026-02-30T00:00:00Z', '"2026-02-30T00:00:00Z" is not a valid date and time', 'Use ISO 8601, e.g. 2026-01-01T00:00:00Z, or pick a date in the field.'],
+	])('%j is refused, naming the field and the item', (raw, problem, fix) => {
+		expect(refusal(() => dateTimeValue(node, 4, 'To', raw, 'UTC'))).toEqual({ message: `To (item 4): ${problem}`, description: fix, itemIndex: 4 });
+	});
+});
+
+describe('eventReadOptions (the Options of a charging-events read)', () => {
+	test('defaults: sorted by start time ascending, pages of 1,000, Max Events 100,000, nothing extra sent', () => {
+		expect(eventReadOptions(node, 0, {})).toEqual({ qs: {}, sortField: 'start_time', sortOrder: 'asc', pageSize: 1000, maxEvents: 100_000, failOnIncomplete: false });
+	});
+
+	test('what is set is sent and returned: search text trimmed, sort field and order, page size, Max Events, Fail When Incomplete', () => {
+		expect(
+			eventReadOptions(node, 0, { searchText: '  RFID 42 ', sortField: 'stop_time', sortOrder: 'desc', pageSize: '250', maxEvents: 5000, failOnTruncated: true }),
+		).toEqual({ qs: { search_text: 'RFID 42', sort_field: 'stop_time', sort_order: 'desc' }, sortField: 'stop_time', sortOrder: 'desc', pageSize: 250, maxEvents: 5000, failOnIncomplete: true });
+		// Blank search text is no search; Fail When Incomplete only when exactly true.
+		expect(eventReadOptions(node, 0, { searchText: '   ', failOnTruncated: 'yes' })).toMatchObject({ qs: {}, failOnIncomplete: false });
+		// A field name from an expression, and the edges of each range.
+		expect(eventReadOptions(node, 0, { sortField: `a${'b'.repeat(63)}`, pageSize: 1, maxEvents: 1 })).toMatchObject({ sortField: `a${'b'.repeat(63)}`, pageSize: 1, maxEvents: 1 });
+		expect(eventReadOptions(node, 0, { pageSize: 1000, maxEvents: 1_000_000, searchText: 'x'.repeat(100) })).toMatchObject({ pageSize: 1000, maxEvents: 1_000_000 });
+	});
+
+	test('the sort fields offered are the ones the public guide uses', () => {
+		expect(SORT_FIELDS).toEqual(['transaction_id', 'occurrence_time', 'start_time', 'stop_time', 'duration']);
+	});
+
+	const sortFix = 'Choose one of: transaction_id, occurrence_time, start_time, stop_time, duration, or give a snake_case field name.';
+	test.each([
+		[{ searchText: 42 }, 'Search Text (item 2): must be text, got number', 'Enter the text to search for.'],
+		[{ searchText: 'a\nb' }, 'Search Text (item 2): contains a line break or control character', 'Remove line breaks and tabs from the search text.'],
+		[{ searchText: 'x'.repeat(101) }, 'Search Text (item 2): has 101 characters; ChargePilot allows at most 100', 'Shorten the search text.'],
+		[{ sortField: 'Start Time' }, 'Sort Field (item 2): "Start Time" is not a field name', sortFix],
+		[{ sortField: 7 }, 'Sort Field (item 2): 7 is not a field name', sortFix],
+		[{ sortField: '1st' }, 'Sort Field (item 2): "1st" is not a field name', sortFix],
+		[{ sortField: `a${'b'.repeat(64)}` }, `Sort Field (item 2): "a${'b'.repeat(64)}" is not a field name`, sortFix],
+		[{ sortField: 'start_time&x=1' }, 'Sort Field (item 2): "start_time&x=1" is not a field name', sortFix],
+		[{ sortOrder: 'up' }, 'Sort Order (item 2): "up" is not supported', 'Choose asc or desc.'],
+		[{ pageSize: 0 }, 'Page Size (item 2): must be a whole number from 1 to 1000, got 0', 'Set Page Size between 1 and 1000.'],
+		[{ pageSize: 1001 }, 'Page Size (item 2): must be a whole number from 1 to 1000, got 1001', 'Set Page Size between 1 and 1000.'],
+		[{ pageSize: 2.5 }, 'Page Size (item 2): must be a whole number from 1 to 1000, got 2.5', 'Set Page Size between 1 and 1000.'],
+		[{ maxEvents: 0 }, 'Max Events (item 2): must be a whole number from 1 to 1000000, got 0', 'Set Max Events between 1 and 1000000.'],
+		[{ maxEvents: 1_000_001 }, 'Max Events (item 2): must be a whole number from 1 to 1000000, got 1000001', 'Set Max Events between 1 and 1000000.'],
+		[{ maxEvents: 'many' }, 'Max Events (item 2): must be a whole number from 1 to 1000000, got "many"', 'Set Max Events between 1 and 1000000.'],
+	])('%j is refused, naming the option and the item', (options, message, fix) => {
+		expect(refusal(() => eventReadOptions(node, 2, options))).toEqual({ message, description: fix, itemIndex: 2 });
 	});
 });
