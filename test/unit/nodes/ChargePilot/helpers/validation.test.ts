@@ -557,6 +557,7 @@ describe('eventReadOptions (the Options of a charging-events read)', () => {
 		expect(
 			eventReadOptions(node, 0, { searchText: '  RFID 42 ', sortField: 'stop_time', sortOrder: 'desc', pageSize: '250', maxEvents: 5000, failOnTruncated: true }),
 		).toEqual({ qs: { search_text: 'RFID 42', sort_field: 'stop_time', sort_order: 'desc' }, sortField: 'stop_time', sortOrder: 'desc', pageSize: 250, maxEvents: 5000, failOnIncomplete: true });
+		expect(eventReadOptions(node, 0, { sortOrder: 'asc' })).toMatchObject({ qs: { sort_order: 'asc' }, sortOrder: 'asc' });
 		// Blank search text is no search; Fail When Incomplete only when exactly true.
 		expect(eventReadOptions(node, 0, { searchText: '   ', failOnTruncated: 'yes' })).toMatchObject({ qs: {}, failOnIncomplete: false });
 		// A field name from an expression, and the edges of each range.
@@ -575,6 +576,7 @@ describe('eventReadOptions (the Options of a charging-events read)', () => {
 		[{ searchText: 'x'.repeat(101) }, 'Search Text (item 2): has 101 characters; ChargePilot allows at most 100', 'Shorten the search text.'],
 		[{ sortField: 'Start Time' }, 'Sort Field (item 2): "Start Time" is not a field name', sortFix],
 		[{ sortField: 7 }, 'Sort Field (item 2): 7 is not a field name', sortFix],
+		[{ sortField: ['start_time'] }, 'Sort Field (item 2): ["start_time"] is not a field name', sortFix],
 		[{ sortField: '1st' }, 'Sort Field (item 2): "1st" is not a field name', sortFix],
 		[{ sortField: `a${'b'.repeat(64)}` }, `Sort Field (item 2): "a${'b'.repeat(64)}" is not a field name`, sortFix],
 		[{ sortField: 'start_time&x=1' }, 'Sort Field (item 2): "start_time&x=1" is not a field name', sortFix],
