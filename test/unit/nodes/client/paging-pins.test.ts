@@ -419,31 +419,18 @@ describe('readWindow: the request budget of a re-read', () => {
 
 describe('readWindow: a truncated part passed over, then the Limit reached', () => {
 	test('the read is complete: recovered, not incomplete, and nothing still truncated', async () => {
-		const answers: Record<string, unknown> = {
-			'0-10000': { charging_events: ev(1, 2, 3), count: 3, truncated: true },
+		const server = scripted({
+			'0-10000': { items: [1, 2, 3], count: 3, truncated: true },
 			// The first half: truncated and empty (set aside as not completable) ...
-			'0-6000': { charging_events: [], count: 2, truncated: true },
+			'0-6000': { items: [], count: 2, truncated: true },
 			// ... the second: truncated with one event, so it is split again ...
-			'5000-10000': { charging_events: ev(4), count: 3, truncated: true },
-			'5000-10000 skip 1': { charging_events: [], count: 3, truncated: true },
+			'5000-10000': { items: [4], count: 3, truncated: true },
 			// ... and its first quarter brings the fifth event: the Limit.
-			'5000-8000': { charging_events: ev(5), count: 1 },
-		};
-		const asked: string[] = [];
-		const reader: WindowReader = {
-			fetchPage: async (window, take, skip) => {
-				const key = `${window.from}-${window.to}${skip ? ` skip ${skip}` : ''}`;
-				asked.push(`${window.from}-${window.to} take ${take} skip ${skip}`);
-				if (!(key in answers)) throw new Error(`unexpected window ${key}`);
-				return answers[key];
-			},
-			listKey: 'charging_events',
-			what: 'site s1',
-		};
-		const items: IDataObject[] = [];
-		const result = await readWindow(reader, { from: 0, to: 10_000 }, { limit: 5 }, (fresh) => items.push(...fresh));
-		expect(asked).toEqual(['0-10000 take 5 skip 0', '0-6000 take 2 skip 0', '5000-10000 take 2 skip 0', '5000-10000 take 1 skip 1', '5000-8000 take 1 skip 0']);
-		expect(ids(items)).toEqual([1, 2, 3, 4, 5]);
+			'5000-8000': { items: [5], count: 1 },
+		});
+		const result = await readAll(server.reader, W(0, 10_000), { limit: 5 });
+		expect(server.requests).toEqual(['0-10000 take 5 skip 0', '0-6000 take 2 skip 0', '5000-10000 take 2 skip 0', '5000-10000 take 1 skip 1', '5000-8000 take 1 skip 0']);
+		expect(result.ids).toEqual([1, 2, 3, 4, 5]);
 		expect(result.limited).toBe(true);
 		expect(result.incomplete).toBeUndefined();
 		expect(result.stillTruncated).toBe(false);
