@@ -117,24 +117,28 @@ class SelfCheck {
 	 */
 	async removeCopies() {
 		const quietly = (promise) => promise.catch((error) => ({ status: 0, text: error.message }));
-		for (const workflow of this.created.workflows.splice(0)) {
-			let gone = false;
-			for (let attempt = 1; attempt <= 5 && !gone; attempt++) {
+		/** Tries `removeOnce` (true when the thing is gone) up to five times, waiting longer each time. */
+		const untilGone = async (removeOnce) => {
+			for (let attempt = 1; attempt <= 5; attempt++) {
 				if (attempt > 1) await sleep(500 * attempt);
+				if (await removeOnce()) return true;
+			}
+			return false;
+		};
+		for (const workflow of this.created.workflows.splice(0)) {
+			const gone = await untilGone(async () => {
 				await quietly(this.client.rest('POST', `/workflows/${workflow.id}/deactivate`, {}));
 				await quietly(this.client.rest('POST', `/workflows/${workflow.id}/archive`, {}));
 				await quietly(this.client.rest('DELETE', `/workflows/${workflow.id}`));
-				gone = (await quietly(this.client.rest('GET', `/workflows/${workflow.id}`))).status === 404;
-			}
+				return (await quietly(this.client.rest('GET', `/workflows/${workflow.id}`))).status === 404;
+			});
 			if (!gone) console.error(`self-check: could not remove its copy "${workflow.name}" (${workflow.id}); the next start removes it`);
 		}
 		for (const id of this.created.credentials.splice(0)) {
-			let gone = false;
-			for (let attempt = 1; attempt <= 5 && !gone; attempt++) {
-				if (attempt > 1) await sleep(500 * attempt);
+			const gone = await untilGone(async () => {
 				const res = await quietly(this.client.rest('DELETE', `/credentials/${id}`));
-				gone = res.status === 200 || res.status === 404;
-			}
+				return res.status === 200 || res.status === 404;
+			});
 			if (!gone) console.error(`self-check: could not remove its credential ${id}; the next start removes it`);
 		}
 	}
